@@ -1,0 +1,38 @@
+/* Little Steps: small enhancements. Every page works without this file. */
+(function () {
+  "use strict";
+
+  // Quick exit: the button, or Shift pressed three times within a second,
+  // replaces this page so that Back does not return to it.
+  function quickExit(event) {
+    var link = document.querySelector("[data-quick-exit]");
+    if (!link) { return; }
+    if (event) { event.preventDefault(); }
+    document.body.hidden = true;
+    window.location.replace(link.href);
+  }
+
+  var shiftPresses = [];
+  document.addEventListener("keyup", function (event) {
+    if (event.key !== "Shift") { shiftPresses = []; return; }
+    var now = Date.now();
+    shiftPresses = shiftPresses.filter(function (t) { return now - t < 1000; });
+    shiftPresses.push(now);
+    if (shiftPresses.length >= 3) { quickExit(); }
+  });
+
+  document.addEventListener("click", function (event) {
+    var target = event.target.closest && event.target.closest("[data-quick-exit]");
+    if (target) { quickExit(event); }
+  });
+
+  // After htmx swaps in new content, move focus to its heading so screen
+  // readers announce the change.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var heading = event.detail.elt.querySelector("[data-focus-on-swap]");
+    if (heading) {
+      heading.setAttribute("tabindex", "-1");
+      heading.focus();
+    }
+  });
+})();
