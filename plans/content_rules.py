@@ -1,0 +1,203 @@
+"""Rules every piece of advice must meet beyond its schema: plain words,
+a kind voice, fresh facts, honest warnings and enough coverage for every
+person. `manage.py content check` and the tests both run these, so future
+content cannot break them quietly.
+"""
+
+import datetime
+import re
+import statistics
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import textstat
+
+from personas.catalogue import ADVERSARIES, PersonaCatalogue
+from plans.catalogue import (
+    MAIN_PLATFORMS,
+    NOTICEABLE_CHANGES,
+    SAFETY_PLAN_SLUG,
+    Step,
+    StepCatalogue,
+)
+
+MAX_GRADE = 8.0
+MAX_AGE_DAYS = 365
+SHAME_WORDS = ("should have", "obviously", "simply", "just", "stupid", "careless", "lazy")
+_SHAME_RE = re.compile(r"\b(" + "|".join(re.escape(w) for w in SHAME_WORDS) + r")\b", re.I)
+
+MIN_STEPS = 60
+MIN_CAPABILITY_1 = 10
+MIN_QUICK = 10
+QUICK_MINUTES = 10
+MIN_PER_PLATFORM = 15
+MIN_EASY_PER_ADVERSARY = 4
+MIN_PERSONAS = 10
+
+
+@dataclass(frozen=True)
+class Problem:
+    where: str
+    field: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.where}, field '{self.field}': {self.reason}"
+
+
+def grade(text: str) -> float:
+    return float(textstat.flesch_kincaid_grade(text))
+
+
+def step_texts(step: Step) -> Iterator[tuple[str, str]]:
+    """The fields of a step that a person reads, with their names."""
+    yield "summary", step.summary
+    yield "why", step.why
+    for how_to in step.platforms:
+        yield f"platforms.{how_to.platform}.how", how_to.how
+    if step.good_enough:
+        yield "good_enough", step.good_enough
+    yield "mentor_script", step.mentor_script
+    yield "example", step.example
+
+
+def _where(step: Step) -> str:
+    return f"steps/{step.category}.yaml: step '{step.slug}'"
+
+
+def check_step(step: Step, today: datetime.date) -> list[Problem]:
+    problems = []
+    where = _where(step)
+    for field, text in [("title", step.title), *step_texts(step)]:
+        if field != "title" and grade(text) > MAX_GRADE:
+            problems.append(
+                Problem(where, field, f"reading grade {grade(text):.1f} is above {MAX_GRADE:.0f}")
+            )
+        if match := _SHAME_RE.search(text):
+            problems.append(Problem(where, field, f"uses the word '{match.group(0)}'"))
+    noticeable = NOTICEABLE_CHANGES & set(step.changes)
+    if noticeable and not step.may_alert:
+        problems.append(
+            Problem(where, "may_alert", f"must be true: it changes {', '.join(sorted(noticeable))}")
+        )
+    age = (today - step.last_reviewed).days
+    if age > MAX_AGE_DAYS:
+        problems.append(Problem(where, "last_reviewed", f"is {age} days old; review it again"))
+    if age < 0:
+        problems.append(Problem(where, "last_reviewed", "is in the future"))
+    if not step.sources:
+        problems.append(Problem(where, "sources", "needs at least one source"))
+    return problems
+
+
+def check_coverage(steps: StepCatalogue) -> list[Problem]:
+    active = steps.active()
+    problems = []
+
+    def need(count: int, minimum: int, what: str) -> None:
+        if count < minimum:
+            problems.append(Problem("catalogue", "coverage", f"{what}: {count}, need {minimum}"))
+
+    need(len(active), MIN_STEPS, "steps")
+    need(sum(s.capability == 1 for s in active), MIN_CAPABILITY_1, "steps for capability 1")
+    need(sum(s.minutes <= QUICK_MINUTES for s in active), MIN_QUICK, "steps of 10 minutes or less")
+    for platform in MAIN_PLATFORMS:
+        need(
+            sum(platform in s.platform_keys for s in active), MIN_PER_PLATFORM, f"{platform} steps"
+        )
+    for adversary in ADVERSARIES:
+        easy = sum(s.mitigation(adversary) > 0 and s.capability <= 2 for s in active)
+        need(easy, MIN_EASY_PER_ADVERSARY, f"steps of capability 2 or lower against {adversary}")
+    safety = steps.steps.get(SAFETY_PLAN_SLUG)
+    if safety is None or safety.retired:
+        problems.append(Problem("catalogue", "slug", f"the step '{SAFETY_PLAN_SLUG}' is missing"))
+    elif safety.may_alert or safety.minutes > QUICK_MINUTES:
+        problems.append(
+            Problem(_where(safety), "may_alert", "the safety plan must be quick and safe to do")
+        )
+    if not any(s.is_checkup for s in active):
+        problems.append(Problem("catalogue", "category", "no quarterly check-up steps"))
+    return problems
+
+
+def check_personas(personas: PersonaCatalogue, steps: StepCatalogue) -> list[Problem]:
+    problems = []
+    if len(personas.personas) < MIN_PERSONAS:
+        problems.append(
+            Problem("personas.yaml", "personas", f"{len(personas.personas)}, need {MIN_PERSONAS}")
+        )
+    for persona in personas.personas.values():
+        where = f"personas.yaml: persona '{persona.slug}'"
+        for field, text in (("story", persona.story), ("quote", persona.quote)):
+            if grade(text) > MAX_GRADE:
+                problems.append(
+                    Problem(where, field, f"reading grade {grade(text):.1f} is above 8")
+                )
+            if match := _SHAME_RE.search(text):
+                problems.append(Problem(where, field, f"uses the word '{match.group(0)}'"))
+        for slug in persona.first_steps:
+            step = steps.steps.get(slug)
+            if step is None:
+                problems.append(Problem(where, "first_steps", f"'{slug}' is not a step"))
+            elif persona.visibility == "public" and step.hides_you:
+                problems.append(Problem(where, "first_steps", f"'{slug}' hides a public person"))
+    for adversary in personas.adversaries.values():
+        where = f"adversaries.yaml: adversary '{adversary.slug}'"
+        for field, text in (
+            ("description", adversary.description),
+            *(("signs", s) for s in adversary.signs),
+        ):
+            if grade(text) > MAX_GRADE:
+                problems.append(
+                    Problem(where, field, f"reading grade {grade(text):.1f} is above 8")
+                )
+            if match := _SHAME_RE.search(text):
+                problems.append(Problem(where, field, f"uses the word '{match.group(0)}'"))
+    for term in steps.glossary:
+        if grade(term.meaning) > MAX_GRADE:
+            problems.append(Problem("glossary.yaml", term.term, "reading grade is above 8"))
+    return problems
+
+
+def check_all(
+    steps: StepCatalogue, personas: PersonaCatalogue, today: datetime.date
+) -> list[Problem]:
+    problems = [
+        p for step in steps.steps.values() if not step.retired for p in check_step(step, today)
+    ]
+    return problems + check_coverage(steps) + check_personas(personas, steps)
+
+
+def summary(steps: StepCatalogue, personas: PersonaCatalogue) -> dict[str, object]:
+    active = steps.active()
+    grades = [grade(text) for step in active for _, text in step_texts(step)]
+    minutes = [s.minutes for s in active]
+    return {
+        "steps": len(active),
+        "retired": len(steps.steps) - len(active),
+        "by_category": dict(Counter(s.category for s in active)),
+        "by_capability": dict(sorted(Counter(s.capability for s in active).items())),
+        "by_platform": dict(Counter(p for s in active for p in s.platform_keys)),
+        "by_adversary": {a: sum(s.mitigation(a) > 0 for s in active) for a in ADVERSARIES},
+        "minutes": {
+            "10_or_less": sum(m <= QUICK_MINUTES for m in minutes),
+            "median": statistics.median(minutes),
+            "max": max(minutes),
+        },
+        "may_alert": sum(s.may_alert for s in active),
+        "with_good_enough": sum(s.good_enough is not None for s in active),
+        "personas": len(personas.personas),
+        "personas_by_visibility": dict(Counter(p.visibility for p in personas.personas.values())),
+        "personas_by_capability": dict(
+            sorted(Counter(p.capability for p in personas.personas.values()).items())
+        ),
+        "adversaries": len(personas.adversaries),
+        "glossary_terms": len(steps.glossary),
+        "reading_grade": {
+            "texts": len(grades),
+            "median": round(statistics.median(grades), 1),
+            "max": round(max(grades), 1),
+        },
+        "version": steps.version,
+    }
