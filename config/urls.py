@@ -8,6 +8,8 @@ urlpatterns = [
     path("exit-this-page", views.quick_exit_help, name="quick_exit_help"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("", include("personas.urls")),
+    path("", include("plans.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -29,7 +29,7 @@
   // After htmx swaps in new content, move focus to its heading so screen
   // readers announce the change.
   document.addEventListener("htmx:afterSettle", function (event) {
-    var heading = event.detail.elt.querySelector("[data-focus-on-swap]");
+    var heading = document.querySelector("[data-focus-on-swap]");
     if (heading) {
       heading.setAttribute("tabindex", "-1");
       heading.focus();

@@ -1,0 +1,124 @@
+"""Match a profile to the closest personas. Pure: no database, no Django.
+
+Each persona scores points for what it shares with the person; the reasons
+shown are the biggest of those points, in plain words. Ties break by the
+persona's place in personas.yaml, so the same answers always give the same
+persona.
+"""
+
+from dataclasses import dataclass
+
+from personas.catalogue import Persona, PersonaCatalogue
+from personas.profile import CLOSE_ADVERSARIES, Profile
+
+DEVICE_WORDS = {
+    "iphone": "an iPhone",
+    "android": "an Android phone",
+    "windows": "a Windows computer",
+    "mac": "a Mac",
+    "chromebook": "a Chromebook",
+    "shared_computer": "a shared or library computer",
+}
+CAPABILITY_WORDS = {
+    1: "finds phones and computers confusing at times",
+    2: "uses apps and email but leaves settings alone",
+    3: "changes settings when there are steps to follow",
+    4: "is happy changing settings and adding apps",
+}
+VISIBILITY_WORDS = {
+    "private": "keeps a low profile online",
+    "some": "needs to be found online now and then",
+    "public": "needs to be easy to find online",
+}
+GROUP_WORDS = {
+    "knows": "knows some things to do but has not got round to them",
+    "unsure": "is not sure what good looks like yet",
+}
+
+# Points for each thing a persona shares with the person.
+CAPABILITY_POINTS = 6  # minus 3 for each level apart
+VISIBILITY_POINTS = 4  # 1 for a neighbour on the scale
+WORRY_POINTS = 2  # each shared worry
+CLOSE_WORRY_POINTS = 6  # someone close is a worry for both (or for neither)
+GROUP_POINTS = 2
+DEVICE_POINTS = 1  # each shared device, at most two
+MAX_SCORE = CAPABILITY_POINTS + VISIBILITY_POINTS + 3 * WORRY_POINTS + CLOSE_WORRY_POINTS
+MAX_SCORE += GROUP_POINTS + 2 * DEVICE_POINTS
+
+
+@dataclass(frozen=True)
+class Match:
+    persona: Persona
+    score: float  # 0 to 1
+    reasons: tuple[str, ...]
+
+
+def _adversary_words(catalogue: PersonaCatalogue, slug: str) -> str:
+    return catalogue.adversaries[slug].name.lower()
+
+
+def score(profile: Profile, persona: Persona, catalogue: PersonaCatalogue) -> Match:
+    points: list[tuple[int, int, str]] = []  # (points, order, reason)
+    name = persona.name
+
+    capability_gap = abs(profile.capability - persona.capability)
+    capability_points = max(0, CAPABILITY_POINTS - 3 * capability_gap)
+    if capability_points:
+        reason = (
+            f"Like you, {name} {CAPABILITY_WORDS[persona.capability]}."
+            if capability_gap == 0
+            else f"{name} feels about as sure with tech as you do."
+        )
+        points.append((capability_points, 1, reason))
+
+    levels = ("private", "some", "public")
+    visibility_gap = abs(levels.index(profile.visibility) - levels.index(persona.visibility))
+    if visibility_gap == 0:
+        points.append(
+            (VISIBILITY_POINTS, 2, f"Like you, {name} {VISIBILITY_WORDS[persona.visibility]}.")
+        )
+    elif visibility_gap == 1:
+        # Shown only when there are few stronger reasons, so no match has just one.
+        points.append((1, 2, f"Like you, {name} thinks about who can find them online."))
+
+    person_close = bool(CLOSE_ADVERSARIES & set(profile.adversaries))
+    persona_close = bool(CLOSE_ADVERSARIES & set(persona.worries))
+    if person_close and persona_close:
+        points.append((CLOSE_WORRY_POINTS, 0, f"{name} also worries about someone close."))
+    elif not person_close and not persona_close:
+        points.append((CLOSE_WORRY_POINTS, 9, ""))
+
+    shared = [w for w in persona.worries if w in profile.adversaries and w not in CLOSE_ADVERSARIES]
+    if shared and profile.adversaries_given:
+        words = " and ".join(_adversary_words(catalogue, w) for w in shared[:2])
+        # e.g. "scammers and thieves and lost devices" reads better with a comma
+        words = words.replace(" and ", ", ", 1) if words.count(" and ") > 1 else words
+        points.append((WORRY_POINTS * min(3, len(shared)), 3, f"{name} worries about {words} too."))
+
+    if profile.group == persona.group:
+        points.append((GROUP_POINTS, 5, f"Like you, {name} {GROUP_WORDS[persona.group]}."))
+
+    shared_devices = [d for d in persona.devices if d in profile.devices]
+    if shared_devices:
+        points.append(
+            (
+                DEVICE_POINTS * min(2, len(shared_devices)),
+                4,
+                f"{name} uses {DEVICE_WORDS[shared_devices[0]]}, as you do.",
+            )
+        )
+
+    total = sum(p for p, _, _ in points)
+    reasons = [r for _, _, r in sorted(points, key=lambda p: (-p[0], p[1])) if r][:3]
+    return Match(persona=persona, score=round(total / MAX_SCORE, 3), reasons=tuple(reasons))
+
+
+def rank(profile: Profile, catalogue: PersonaCatalogue) -> list[Match]:
+    """Every persona, closest first; ties keep the catalogue's order."""
+    order = {slug: index for index, slug in enumerate(catalogue.personas)}
+    matches = [score(profile, persona, catalogue) for persona in catalogue.personas.values()]
+    return sorted(matches, key=lambda m: (-m.score, order[m.persona.slug]))
+
+
+def best_match(profile: Profile, catalogue: PersonaCatalogue) -> Match:
+    return rank(profile, catalogue)[0]

@@ -1,0 +1,149 @@
+"""Writes to plans go through these services (typed, keyword-only)."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from personas.profile import Profile
+from plans.catalogue import StepCatalogue, get_catalogue
+from plans.generator import GeneratedPlan, generate
+from plans.models import Plan, PlanStep
+
+NOT_NOW_GAP_WEEKS = 1
+
+
+class StepMarkError(ValueError):
+    """A status change that cannot be made; the message is for the person."""
+
+
+def _rows(plan: Plan, generated: GeneratedPlan) -> list[PlanStep]:
+    return [
+        PlanStep(
+            plan=plan, week=week.number, order=order, slug=step.slug, reasons=list(step.reasons)
+        )
+        for week in generated.weeks
+        for order, step in enumerate(week.steps, start=1)
+    ]
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    profile: Profile,
+    persona: str,
+    owner: User | None = None,
+    start_date: datetime.date | None = None,
+    catalogue: StepCatalogue | None = None,
+) -> Plan:
+    catalogue = catalogue or get_catalogue()
+    plan = Plan(
+        owner=owner,
+        profile=profile.to_dict(),
+        persona=persona,
+        catalogue_version=catalogue.version,
+        start_date=start_date or timezone.localdate(),
+    )
+    plan.full_clean()
+    plan.save()
+    PlanStep.objects.bulk_create(_rows(plan, generate(profile, catalogue)))
+    return plan
+
+
+def current_week(steps: list[PlanStep]) -> int | None:
+    """The week of the first step still to do; None when every step is closed."""
+    pending = [s.week for s in steps if s.is_pending]
+    return min(pending) if pending else None
+
+
+@transaction.atomic
+def plan_reflow(
+    *, plan: Plan, not_before: dict[str, int] | None = None, catalogue: StepCatalogue | None = None
+) -> None:
+    """Re-plan every step still to do, from the current week on.
+
+    Closed steps (done, already did) stay where they were. Steps still to do
+    in a week that already has a closed step stay in that week too, so no
+    week ends up with more than two steps.
+    """
+    catalogue = catalogue or get_catalogue()
+    steps = list(Plan.objects.select_for_update().get(pk=plan.pk).steps.all())
+    week = current_week(steps)
+    if week is None:
+        return
+    not_before = dict(not_before or {})
+    settled = {s.slug: s.status for s in steps if s.is_closed}
+    first_week = week
+    if any(s.week == week and s.is_closed for s in steps):
+        # Keep this week's other steps; they count as placed for the planner.
+        first_week = week + 1
+        for step in steps:
+            if step.week == week and step.is_pending and step.slug not in not_before:
+                settled[step.slug] = PlanStep.Status.DONE
+    keep = {slug for slug in settled}
+    generated = generate(
+        Profile.from_dict(plan.profile),
+        catalogue,
+        statuses=settled,
+        first_week=first_week,
+        not_before=not_before,
+        pace=plan.pace,
+    )
+    old = {s.slug: s for s in steps}
+    PlanStep.objects.filter(plan=plan).exclude(slug__in=keep).delete()
+    rows = _rows(plan, generated)
+    for row in rows:
+        previous = old.get(row.slug)
+        if previous is not None and previous.status == PlanStep.Status.NOT_NOW:
+            row.status = PlanStep.Status.NOT_NOW
+            row.status_changed_at = previous.status_changed_at
+    PlanStep.objects.bulk_create(rows)
+    Plan.objects.filter(pk=plan.pk).update(updated_at=timezone.now())
+
+
+@transaction.atomic
+def step_mark(*, plan: Plan, slug: str, status: str) -> PlanStep:
+    """Mark a step done, not now or already did, then re-flow the rest."""
+    if status not in {PlanStep.Status.DONE, PlanStep.Status.NOT_NOW, PlanStep.Status.ALREADY}:
+        raise StepMarkError("That choice did not work. Please try one of the buttons again.")
+    step = PlanStep.objects.select_for_update().filter(plan=plan, slug=slug).first()
+    if step is None:
+        raise StepMarkError(
+            "That step is not in your plan any more. Here is your plan as it is now."
+        )
+    if step.is_closed and status == PlanStep.Status.NOT_NOW:
+        raise StepMarkError("That step is already ticked off, so there is nothing to move.")
+    step.status = status
+    step.status_changed_at = timezone.now()
+    step.full_clean()
+    step.save(update_fields=["status", "status_changed_at"])
+    not_before = {}
+    if status == PlanStep.Status.NOT_NOW:
+        not_before[slug] = step.week + NOT_NOW_GAP_WEEKS
+    plan_reflow(plan=plan, not_before=not_before)
+    return step
+
+
+@transaction.atomic
+def plan_slow_down(*, plan: Plan) -> None:
+    """ "This week was too much": one step a week and half the minutes from now on."""
+    Plan.objects.filter(pk=plan.pk).update(pace=Plan.Pace.GENTLE)
+    plan.pace = Plan.Pace.GENTLE
+    plan_reflow(plan=plan)
+
+
+def plan_attach(*, plan: Plan, user: User) -> bool:
+    """Save an anonymous plan to an account; False when it already has another owner."""
+    updated = Plan.objects.filter(pk=plan.pk, owner__isnull=True).update(
+        owner=user, updated_at=timezone.now()
+    )
+    if updated:
+        plan.owner = user
+        return True
+    return plan.owner_id == user.pk
+
+
+def plan_set_link(*, plan: Plan, enabled: bool) -> None:
+    Plan.objects.filter(pk=plan.pk).update(link_enabled=enabled, updated_at=timezone.now())
+    plan.link_enabled = enabled

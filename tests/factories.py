@@ -1,0 +1,37 @@
+"""Test data built through the real services."""
+
+from typing import Any
+
+from personas.catalogue import get_catalogue as persona_catalogue
+from personas.profile import profile_from_answers
+from plans import services
+from plans.models import Plan
+
+ANSWERS: dict[str, Any] = {
+    "devices": ["iphone", "windows"],
+    "capability": 2,
+    "habits": [],
+    "visibility": "private",
+    "adversaries": ["scammers", "thieves"],
+    "minutes_per_week": 20,
+    "group": "unsure",
+}
+AT_RISK_ANSWERS: dict[str, Any] = {
+    **ANSWERS,
+    "adversaries": ["partner", "scammers"],
+    "safe_to_email": False,
+    "safe_device": True,
+}
+
+
+def make_plan(answers: dict[str, Any] | None = None, **kwargs: Any) -> Plan:
+    profile = profile_from_answers(dict(answers or ANSWERS))
+    persona = next(iter(persona_catalogue().personas))
+    return services.plan_create(profile=profile, persona=persona, **kwargs)
+
+
+def finish_assessment(client, answers: dict[str, Any] | None = None) -> None:
+    """Put a finished assessment in the test client's session."""
+    session = client.session
+    session["assessment"] = dict(answers or ANSWERS)
+    session.save()

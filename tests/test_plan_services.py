@@ -1,0 +1,105 @@
+import pytest
+
+from plans import services
+from plans.generator import MAX_STEPS_A_WEEK
+from plans.models import Plan, PlanStep
+from tests.factories import AT_RISK_ANSWERS, make_plan
+
+pytestmark = pytest.mark.django_db
+
+
+def pending(plan: Plan) -> list[PlanStep]:
+    return [s for s in plan.steps.all() if s.is_pending]
+
+
+def test_a_new_plan_starts_with_one_quick_win_in_week_one():
+    plan = make_plan()
+    week_one = list(plan.steps.filter(week=1))
+    assert len(week_one) == 1
+    assert week_one[0].reasons
+    assert plan.steps.count() > 5
+    assert all(s.status == PlanStep.Status.TODO for s in plan.steps.all())
+
+
+def test_the_private_key_is_long_random_and_not_the_id():
+    first, second = make_plan(), make_plan()
+    assert len(first.key) >= 22  # 128 bits or more, URL-safe
+    assert first.key != second.key
+    assert first.key != str(first.pk)
+    assert set(first.key) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
+def test_done_closes_the_step_and_keeps_it_in_its_week():
+    plan = make_plan()
+    first = pending(plan)[0]
+    services.step_mark(plan=plan, slug=first.slug, status="done")
+    row = plan.steps.get(slug=first.slug)
+    assert row.status == "done"
+    assert row.week == first.week
+    assert row.status_changed_at is not None
+    assert pending(plan)[0].slug != first.slug
+
+
+def test_not_now_moves_the_step_to_a_later_week_and_says_so():
+    plan = make_plan()
+    first = pending(plan)[0]
+    services.step_mark(plan=plan, slug=first.slug, status="not_now")
+    row = plan.steps.get(slug=first.slug)
+    assert row.week > first.week
+    assert row.status == "not_now"
+    assert any("moved this back" in reason for reason in row.reasons)
+    assert pending(plan)[0].slug != first.slug
+
+
+def test_already_did_drops_the_step_from_the_weeks_ahead():
+    plan = make_plan()
+    later = pending(plan)[3]
+    services.step_mark(plan=plan, slug=later.slug, status="already")
+    assert plan.steps.get(slug=later.slug).status == "already"
+    assert later.slug not in [s.slug for s in pending(plan)]
+
+
+def test_a_bad_status_changes_nothing():
+    plan = make_plan()
+    before = list(plan.steps.values_list("slug", "week", "status"))
+    with pytest.raises(services.StepMarkError):
+        services.step_mark(plan=plan, slug=pending(plan)[0].slug, status="deleted")
+    with pytest.raises(services.StepMarkError):
+        services.step_mark(plan=plan, slug="not-a-step", status="done")
+    assert list(plan.steps.values_list("slug", "week", "status")) == before
+
+
+def test_too_much_spreads_the_rest_out_to_one_step_a_week():
+    plan = make_plan()
+    services.step_mark(plan=plan, slug=pending(plan)[0].slug, status="done")
+    assert any(plan.steps.filter(week=w).count() == 2 for w in range(2, 10))
+    services.plan_slow_down(plan=plan)
+    plan.refresh_from_db()
+    assert plan.pace == "gentle"
+    weeks = [s.week for s in pending(plan)]
+    assert len(weeks) == len(set(weeks)), "one step a week from now on"
+
+
+def test_no_week_gets_more_than_two_steps_after_many_changes():
+    plan = make_plan()
+    for status in ["done", "not_now", "done", "already", "done", "not_now", "done"]:
+        services.step_mark(plan=plan, slug=pending(plan)[0].slug, status=status)
+    by_week: dict[int, int] = {}
+    for row in plan.steps.exclude(status="already"):
+        by_week[row.week] = by_week.get(row.week, 0) + 1
+    assert max(by_week.values()) <= MAX_STEPS_A_WEEK
+
+
+def test_a_plan_for_someone_at_risk_starts_with_the_safety_plan():
+    plan = make_plan(AT_RISK_ANSWERS)
+    assert plan.steps.get(week=1).slug == "make-a-safety-plan"
+
+
+def test_saving_attaches_an_anonymous_plan_once(django_user_model):
+    plan = make_plan()
+    alice = django_user_model.objects.create_user("alice@example.org")
+    bob = django_user_model.objects.create_user("bob@example.org")
+    assert services.plan_attach(plan=plan, user=alice)
+    assert not services.plan_attach(plan=plan, user=bob)
+    plan.refresh_from_db()
+    assert plan.owner == alice
