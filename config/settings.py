@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 
 import environ
+from csp.constants import NONE as CSP_NONE
+from csp.constants import SELF as CSP_SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -55,6 +57,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "csp",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -66,6 +69,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "config.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -158,9 +163,31 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": 60 * 60 * 6,
     },
 }
+# Weekly reminders: claim the due ones every five minutes; every ten,
+# queue again any left "queued" or "sending" by a lost message or a killed worker.
+CELERY_BEAT_SCHEDULE["send-due-reminders"] = {
+    "task": "plans.tasks.send_due_reminders",
+    "schedule": 5 * 60,
+}
+CELERY_BEAT_SCHEDULE["requeue-stuck-reminders"] = {
+    "task": "plans.tasks.requeue_stuck_reminders",
+    "schedule": 10 * 60,
+}
+CELERY_BEAT_SCHEDULE["delete-stale-plans"] = {
+    "task": "plans.tasks.delete_stale_plans",
+    "schedule": 24 * 60 * 60,
+}
+# Keep each worker's database connection between tasks (Django's own
+# CONN_MAX_AGE and health checks still apply) instead of closing it after
+# every task: reminders are many short tasks.
+CELERY_DB_REUSE_MAX = 1000
 
 # --- Auth and accounts ----------------------------------------------------
 
+# django-allauth does sign-in. The way in is a one-time code sent by email:
+# no passwords at all. A passkey is an optional second way in, added once
+# signed in. allauth's rate limits (ACCOUNT_RATE_LIMITS) stay at their
+# defaults; they count in the default cache (Redis in production and CI).
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
@@ -172,13 +199,67 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+LOGIN_URL = "account_login"
+# After signing in: the person's own plans (a `next` address wins, such as
+# the plan page someone was saving).
+LOGIN_REDIRECT_URL = "plans:mine"
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {
+    "login": "accounts.forms.EmailMeACodeForm",
+    "confirm_login_code": "accounts.forms.EnterCodeForm",
+    "confirm_email_verification_code": "accounts.forms.EnterEmailCodeForm",
+    "signup": "accounts.forms.MakeAccountForm",
+}
+ACCOUNT_USER_DISPLAY = "accounts.adapter.user_display"
 ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_EMAIL_VERIFICATION = "mandatory"
-ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# No password field anywhere: signing up asks only for an email address,
+# and the login form becomes "email me a code" (accounts.forms).
+ACCOUNT_SIGNUP_FIELDS = ["email*"]
 ACCOUNT_UNIQUE_EMAIL = True
-LOGIN_REDIRECT_URL = "/"
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# Codes are for people who may read their email on another device: ten
+# minutes, three tries per code, and a "send me a new code" button.
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 10 * 60
+ACCOUNT_LOGIN_BY_CODE_SUPPORTS_RESEND = True
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_TIMEOUT = 10 * 60
+ACCOUNT_EMAIL_VERIFICATION_SUPPORTS_RESEND = True
+# Digits are easy to type on a phone: "1234-5678" (the dash is optional).
+ALLAUTH_USER_CODE_FORMAT = {"numeric": True, "length": 8, "dashed": True}
+ACCOUNT_PREVENT_ENUMERATION = True
+# A code sign-in has no "remember me" choice; the session lasts its normal age.
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_LOGOUT_ON_GET = False  # signing out is a form post, never a link
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https://") else "http"
+# Behind the load balancer every request comes from its address; allauth's
+# per-address limits must count the visitor's address in X-Forwarded-For.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int(
+    "ALLAUTH_TRUSTED_PROXY_COUNT",
+    default=1 if env.bool("DJANGO_BEHIND_TLS_PROXY", default=False) else 0,
+)
+# Passkeys: an extra way in (never a second lock; see accounts.adapter).
+MFA_ADAPTER = "accounts.adapter.MFAAdapter"
+MFA_FORMS = {
+    "add_webauthn": "accounts.forms.AddPasskeyForm",
+    "login_webauthn": "accounts.forms.PasskeySignInForm",
+}
+MFA_SUPPORTED_TYPES = ["webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+# Off: the first visit stays one simple path (email, then code). A passkey
+# is added afterwards, from "Passkeys", by someone already signed in.
+MFA_PASSKEY_SIGNUP_ENABLED = False
+# Passkeys over plain http while developing: open http://localhost:8000
+# (a passkey needs a host name; 127.0.0.1 will not do).
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# Accounts asked for by email but never signed in to are removed after a day.
+ACCOUNTS_UNCONFIRMED_MAX_AGE_HOURS = 24
+CELERY_BEAT_SCHEDULE["delete-unconfirmed-accounts"] = {
+    "task": "accounts.tasks.delete_unconfirmed_accounts",
+    "schedule": 60 * 60,
+}
 
 # --- Email ----------------------------------------------------------------
 
@@ -215,13 +296,29 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-# "same-origin": other sites never see our addresses (plan links are
-# private), while our own form posts keep a real Origin header. With
-# "no-referrer" Chromium sends "Origin: null" on plain form posts, which
-# Django's CSRF check rightly refuses.
-SECURE_REFERRER_POLICY = "same-origin"
+# Other sites see only our origin, never a path (plan links are private).
+# Not "no-referrer": with it Chromium sends "Origin: null" on plain form
+# posts, and Django's CSRF check rightly refuses them.
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp 4): our own files only, no inline
+# script or style anywhere (htmx is told not to add its indicator styles).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [CSP_NONE],
+        "script-src": [CSP_SELF],
+        "style-src": [CSP_SELF],
+        "img-src": [CSP_SELF, "data:"],
+        "font-src": [CSP_SELF],
+        "connect-src": [CSP_SELF],
+        "form-action": [CSP_SELF],
+        "frame-ancestors": [CSP_NONE],
+        "base-uri": [CSP_NONE],
+        "manifest-src": [CSP_SELF],
+    }
+}
 
 # --- Static files ---------------------------------------------------------
 
@@ -253,6 +350,8 @@ LOGGING = {
         # Request lines can hold private plan links: Django logs 4xx/5xx paths.
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},
+        # WeasyPrint's progress lines say nothing useful in production.
+        "weasyprint.progress": {"level": "WARNING"},
     },
 }
 

@@ -1,11 +1,14 @@
 """Plans and their steps. The database keeps only content slugs and the
 catalogue version; the words of each step come from the YAML catalogue."""
 
+import datetime
 import secrets
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 
 def new_plan_key() -> str:
@@ -79,3 +82,61 @@ class PlanStep(models.Model):
     @property
     def is_pending(self) -> bool:
         return not self.is_closed
+
+
+def new_feed_key() -> str:
+    # The private calendar address; changed by the person to kill an old link.
+    return secrets.token_urlsafe(24)
+
+
+class ReminderSettings(models.Model):
+    """One per plan. Off until the person turns it on (never pre-ticked)."""
+
+    plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="reminder_settings")
+    email = models.EmailField(blank=True)
+    weekday = models.PositiveSmallIntegerField(
+        default=0, validators=[MinValueValidator(0), MaxValueValidator(6)]
+    )
+    local_time = models.TimeField(default=datetime.time(9, 0))
+    time_zone = models.CharField(max_length=64, default="Pacific/Auckland")
+    active = models.BooleanField(default=False)
+    active_since = models.DateTimeField(null=True, blank=True)
+    paused_until = models.DateField(null=True, blank=True)
+    next_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    bounce_count = models.PositiveSmallIntegerField(default=0)
+    stopped_by_bounces = models.BooleanField(default=False)
+    feed_key = models.CharField(max_length=64, unique=True, default=new_feed_key)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Reminders for plan {self.plan_id}"
+
+
+class ReminderLog(models.Model):
+    """One row per plan and due time: the unique pair is the guard against double sends."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="reminder_logs")
+    due_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    no_rush = models.BooleanField(default=False)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=("plan", "due_at"), name="reminder_once_per_due_time"),
+        ]
+        indexes = [models.Index(fields=("status", "updated_at"))]
+
+    def __str__(self) -> str:
+        return f"Reminder for plan {self.plan_id} at {self.due_at:%Y-%m-%d %H:%M}"

@@ -1,6 +1,7 @@
 """Writes to plans go through these services (typed, keyword-only)."""
 
 import datetime
+import logging
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,6 +13,9 @@ from plans.generator import GeneratedPlan, generate
 from plans.models import Plan, PlanStep
 
 NOT_NOW_GAP_WEEKS = 1
+# Log lines name plans by their id only: never the private key, the
+# answers, the steps (a step can hint at a worry) or an email address.
+logger = logging.getLogger(__name__)
 
 
 class StepMarkError(ValueError):
@@ -47,7 +51,8 @@ def plan_create(
     )
     plan.full_clean()
     plan.save()
-    PlanStep.objects.bulk_create(_rows(plan, generate(profile, catalogue)))
+    rows = PlanStep.objects.bulk_create(_rows(plan, generate(profile, catalogue)))
+    logger.info("plan %s created with %s steps", plan.pk, len(rows))
     return plan
 
 
@@ -122,6 +127,7 @@ def step_mark(*, plan: Plan, slug: str, status: str) -> PlanStep:
     if status == PlanStep.Status.NOT_NOW:
         not_before[slug] = step.week + NOT_NOW_GAP_WEEKS
     plan_reflow(plan=plan, not_before=not_before)
+    logger.info("plan %s: a step was marked %s", plan.pk, status)
     return step
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plans import views
+from plans import reminder_views, views
 
 app_name = "plans"
 urlpatterns = [
@@ -11,4 +11,21 @@ urlpatterns = [
     path("p/<str:key>/slower/", views.slow_down, name="slow_down"),
     path("p/<str:key>/save/", views.save, name="save"),
     path("p/<str:key>/link/", views.set_link, name="set_link"),
+    path("p/<str:key>/delete/", views.delete, name="delete"),
+    path("p/<str:key>/my-data.json", views.export, name="export"),
+    path("p/<str:key>/plan.pdf", views.plan_pdf, name="pdf"),
+    path("plans/deleted/", views.deleted, name="deleted"),
+    path("p/<str:key>/reminders/", reminder_views.reminder_settings, name="reminders"),
+    path("p/<str:key>/calendar/new/", reminder_views.calendar_new_link, name="calendar_new_link"),
+    path(
+        "p/<str:key>/calendar/<str:feed_key>.ics",
+        reminder_views.calendar_feed,
+        name="calendar_feed",
+    ),
+    path("reminders/<str:token>/", reminder_views.reminder_link, name="reminder_link"),
+    path(
+        "reminders/<str:token>/stop/",
+        reminder_views.reminder_unsubscribe,
+        name="reminder_unsubscribe",
+    ),
 ]

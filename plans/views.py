@@ -7,21 +7,26 @@ access in one place: _get_plan_for_request.
 
 from dataclasses import dataclass
 from itertools import groupby
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from personas import catalogue as persona_catalogue
 from personas.views import chosen_match, clear_assessment, session_profile
-from plans import services
+from plans import hooks, privacy, services
 from plans.catalogue import HowTo, Step, get_catalogue
 from plans.models import Plan, PlanStep
 
+WEEKS_AHEAD_CACHE_SECONDS = 60 * 60 * 24
+CLOSE_WORRIES = frozenset({"partner", "family"})
 MARK_MESSAGES = {
     PlanStep.Status.DONE: "Well done. That is one more small step behind you.",
     PlanStep.Status.NOT_NOW: "That's fine. We moved it to a later week.",
@@ -58,6 +63,22 @@ class ShownWeek:
         return sum(s.step.minutes for s in self.steps)
 
 
+def _weeks_ahead_html(
+    plan: Plan, catalogue_version: str, weeks: list[ShownWeek], careful: bool
+) -> str:
+    """The folded weeks ahead: the largest part of the page, and the same on
+    every visit until the plan changes, so it is rendered once and cached."""
+    key = f"plan-weeks:{plan.pk}:{plan.updated_at.timestamp()}:{catalogue_version}:{careful}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(
+            "plans/_weeks_ahead.html", {"weeks_ahead": weeks, "careful": careful}
+        )
+        cache.set(key, html, WEEKS_AHEAD_CACHE_SECONDS)
+    # render_to_string gives a SafeString, and the cache keeps its type.
+    return html
+
+
 def _plan_context(request: HttpRequest, plan: Plan) -> dict[str, object]:
     catalogue = get_catalogue()
     devices = plan.profile.get("devices", [])
@@ -77,19 +98,21 @@ def _plan_context(request: HttpRequest, plan: Plan) -> dict[str, object]:
     ]
     persona = persona_catalogue.get_catalogue().personas.get(plan.persona)
     is_owner = request.user.is_authenticated and plan.owner_id == request.user.pk
+    careful = bool(CLOSE_WORRIES & set(plan.profile.get("adversaries", [])))
     return {
         "plan": plan,
         "persona": persona,
         "this_week": this_week,
         "also_this_week": weeks[0].steps[1:] if weeks else (),
-        "weeks_ahead": weeks[1:],
+        "weeks_ahead_html": _weeks_ahead_html(plan, catalogue.version, weeks[1:], careful),
         "done": [s for s in closed if s.row.status == PlanStep.Status.DONE],
         "already": [s for s in closed if s.row.status == PlanStep.Status.ALREADY],
         "done_count": len(closed),
         "total_count": len(rows),
         "is_owner": is_owner,
-        "careful": bool(plan.profile.get("adversaries"))
-        and bool({"partner", "family"} & set(plan.profile.get("adversaries", []))),
+        # Back from signing in to save: offer the Save button first.
+        "saving": request.GET.get("saving") == "1" and plan.owner_id is None,
+        "careful": careful,
     }
 
 
@@ -108,6 +131,13 @@ def create(request: HttpRequest) -> HttpResponse:
         "Your plan is ready. This page has its own private address: bookmark it, "
         "or save it with your email, to come back later.",
     )
+    # A generic hook: another app may ask to see the new plan first (a URL name taking the key).
+    after_plan_url_name = request.session.pop("after_plan_url_name", None)
+    if after_plan_url_name:
+        try:
+            return redirect(reverse(after_plan_url_name, args=[plan.key]))
+        except NoReverseMatch:
+            pass
     return redirect(plan)
 
 
@@ -152,11 +182,11 @@ def slow_down(request: HttpRequest, key: str) -> HttpResponse:
 def save(request: HttpRequest, key: str) -> HttpResponse:
     plan = _get_plan_for_request(request, key)
     if not request.user.is_authenticated:
-        request.session["plan_to_save"] = plan.key
         messages.info(
             request, "Sign in with your email to save your plan. We will send you a code."
         )
-        return redirect(f"{reverse('account_login')}?next={plan.get_absolute_url()}")
+        back = f"{plan.get_absolute_url()}?saving=1"
+        return redirect(f"{reverse('account_login')}?{urlencode({'next': back})}")
     if services.plan_attach(plan=plan, user=request.user):
         messages.success(request, "Your plan is saved. You can find it under My plans.")
     else:
@@ -169,7 +199,11 @@ def set_link(request: HttpRequest, key: str) -> HttpResponse:
     plan = _get_plan_for_request(request, key)
     if not request.user.is_authenticated or plan.owner_id != request.user.pk:
         raise Http404("No such plan")
-    enabled = request.POST.get("enabled") == "on"
+    choice = request.POST.get("enabled")
+    if choice not in {"on", "off"}:
+        messages.error(request, "That did not work. Please use the button again.")
+        return redirect(plan)
+    enabled = choice == "on"
     services.plan_set_link(plan=plan, enabled=enabled)
     if enabled:
         messages.success(request, "The private link works again.")
@@ -183,3 +217,53 @@ def set_link(request: HttpRequest, key: str) -> HttpResponse:
 def my_plans(request: HttpRequest) -> HttpResponse:
     plans = Plan.objects.filter(owner=request.user).order_by("-created_at")
     return render(request, "plans/my_plans.html", {"plans": plans})
+
+
+def _get_plan_for_owner_or_link(request: HttpRequest, key: str) -> Plan:
+    """Deleting or downloading: a saved plan only by its signed-in owner."""
+    plan = _get_plan_for_request(request, key)
+    if plan.owner_id is not None and plan.owner_id != request.user.pk:
+        raise Http404("No such plan")
+    return plan
+
+
+@require_http_methods(["GET", "POST"])
+def delete(request: HttpRequest, key: str) -> HttpResponse:
+    plan = _get_plan_for_owner_or_link(request, key)
+    if request.method == "POST":
+        if request.POST.get("confirm") != "yes":
+            messages.error(request, "Tick the box to say you are sure, then press Delete.")
+            return redirect("plans:delete", key=plan.key)
+        privacy.plan_delete(plan=plan)
+        return redirect("plans:deleted")
+    return render(request, "plans/delete.html", {"plan": plan})
+
+
+@require_GET
+def deleted(request: HttpRequest) -> HttpResponse:
+    return render(request, "plans/deleted.html")
+
+
+@require_GET
+def export(request: HttpRequest, key: str) -> HttpResponse:
+    plan = _get_plan_for_owner_or_link(request, key)
+    response = JsonResponse(privacy.plan_export(plan=plan), json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="my-little-steps-data.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def plan_pdf(request: HttpRequest, key: str) -> HttpResponse:
+    """The printable plan (plans/pdf.py), with the options from the print form."""
+    from plans import pdf  # WeasyPrint is heavy: load it only where a PDF is made
+
+    plan = _get_plan_for_request(request, key)
+    options = pdf.print_options_for(plan=plan, query=request.GET)
+    content = pdf.plan_pdf_bytes(plan=plan, options=options, mentor=hooks.mentor_line(plan))
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{pdf.FILENAME}"'
+    # A private link: no shared cache may keep it, and the browser need not either.
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response

@@ -191,3 +191,16 @@ def test_the_plan_page_needs_the_same_few_queries_for_small_and_large_plans(
         assert response.status_code == 200
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_the_weeks_ahead_are_rendered_once_until_the_plan_changes(client):
+    plan = make_plan()
+    rendered = [t.name for t in client.get(f"/p/{plan.key}/").templates]
+    assert "plans/_weeks_ahead.html" in rendered
+    again = client.get(f"/p/{plan.key}/")
+    assert "plans/_weeks_ahead.html" not in [t.name for t in again.templates]
+    assert "The weeks ahead" in again.content.decode()
+    step = first_pending(plan)
+    client.post(f"/p/{plan.key}/steps/{step.slug}/", {"status": "done"})
+    after = [t.name for t in client.get(f"/p/{plan.key}/").templates]
+    assert "plans/_weeks_ahead.html" in after

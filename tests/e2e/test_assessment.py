@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.axe import assert_accessible
 
@@ -75,7 +76,7 @@ def test_someone_with_javascript_answers_every_question_in_place(page):
         page.wait_for_url(question_url(following))
         heading = page.locator("h1")
         assert heading.count() == 1
-        page.wait_for_function("document.activeElement.tagName === 'H1'")
+        expect(page.locator("h1")).to_be_focused()
         focused = active_element(page)
         assert focused["text"] == heading.inner_text()
         assert page.evaluate("window.stillTheSamePage") is True
@@ -157,7 +158,7 @@ def test_someone_using_only_the_keyboard_answers_every_question(page):
         answer_with_the_keyboard(page, BRUCE[slug], "Enter" if number % 2 else "Space")
         if number < len(slugs):
             page.wait_for_url(question_url(slugs[number]))
-            page.wait_for_function("document.activeElement.tagName === 'H1'")
+            expect(page.locator("h1")).to_be_focused()
 
     page.wait_for_url(re.compile(r"/people-like-you/$"))
     assert page.locator("h1").inner_text() == "People like you"

@@ -53,7 +53,7 @@ def test_a_person_ticks_off_week_one_with_javascript(page):
     plan = build_plan_and_tick_week_one(page, check_accessibility=True)
     # htmx swapped the plan in place: still the same page, focus on the new card.
     assert page.url.endswith(f"/p/{plan.key}/")
-    assert page.evaluate("document.activeElement.tagName") == "H2"
+    expect(page.locator("#this-week-heading")).to_be_focused()
     assert_accessible(page)
 
 

@@ -1,0 +1,97 @@
+"""allauth's forms with plain words, and one way in for everybody.
+
+The sign-in page asks for an email address and sends a code. Someone new
+gets an account when they ask, so nobody has to know whether they "have an
+account", and the page looks the same either way.
+"""
+
+from typing import Any
+
+from allauth.account.forms import (
+    ConfirmEmailVerificationCodeForm,
+    ConfirmLoginCodeForm,
+    LoginForm,
+    SignupForm,
+)
+from allauth.mfa.webauthn.forms import AddWebAuthnForm, LoginWebAuthnForm
+from django import forms
+from django.http import HttpRequest, HttpResponse
+
+from accounts.services import user_get_or_create_for_code
+
+CODE_HINT = "It has 8 numbers, like 1234-5678."
+
+
+class EmailMeACodeForm(LoginForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["login"]
+        field.label = "Your email address"
+        field.help_text = "We'll email you a code. No password needed."
+        field.error_messages["required"] = "Please type your email address."
+        field.error_messages["invalid"] = (
+            "That does not look like an email address. It should look like name@example.com."
+        )
+        field.widget = forms.EmailInput(
+            attrs={"autocomplete": "email", "spellcheck": "false", "autocapitalize": "none"}
+        )
+
+    def login(self, request: HttpRequest, redirect_url: str | None = None) -> HttpResponse:
+        if self.user is None:
+            self.user = user_get_or_create_for_code(email=self.cleaned_data["login"])
+        return super().login(request, redirect_url=redirect_url)
+
+
+class _CodeFieldMixin(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["code"]
+        field.label = "Your code"
+        field.help_text = CODE_HINT
+        field.error_messages["required"] = "Please type the code from the email."
+        field.widget = forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+            }
+        )
+
+
+class EnterCodeForm(_CodeFieldMixin, ConfirmLoginCodeForm):
+    pass
+
+
+class EnterEmailCodeForm(_CodeFieldMixin, ConfirmEmailVerificationCodeForm):
+    pass
+
+
+class PasskeySignInForm(LoginWebAuthnForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Without JavaScript the passkey button posts an empty form.
+        self.fields["credential"].error_messages["required"] = (
+            "Passkeys need JavaScript, which is turned off in this browser. "
+            "Please sign in with an emailed code instead."
+        )
+
+
+class MakeAccountForm(SignupForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["email"]
+        field.label = "Your email address"
+        field.help_text = "We'll email you a code. No password needed."
+        field.error_messages["required"] = "Please type your email address."
+        field.widget = forms.EmailInput(
+            attrs={"autocomplete": "email", "spellcheck": "false", "autocapitalize": "none"}
+        )
+
+
+class AddPasskeyForm(AddWebAuthnForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["name"]
+        field.label = "A name for this passkey"
+        field.help_text = 'So you know which phone or computer it is, like "My phone".'

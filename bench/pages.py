@@ -1,0 +1,288 @@
+"""Benchmark: page throughput against the framework's own ceiling, in one run.
+
+Starts gunicorn with the production settings (config/gunicorn.py, DEBUG off,
+hashed static files) against PostgreSQL, then loads each page with wrk at a
+fixed concurrency. The ceiling is /healthz: a Django view that returns a tiny
+JSON body through the same middleware, server and database connection
+handling, so each page's ratio to it says what our own code costs on this
+machine, however busy the machine is.
+
+    python bench/pages.py [--seconds 8] [--connections 16]
+
+Needs wrk (Debian's package; installed with apt-get when run as root) and a
+PostgreSQL server (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/
+littlesteps_bench, created when missing).
+"""
+
+import argparse
+import gzip
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/littlesteps_bench"
+TARGETS = {"plan": 0.5, "question": 0.6}
+P99_TARGET_MS = 50.0
+PAGE_WEIGHT_TARGET = 150 * 1024
+
+
+@dataclass
+class Result:
+    name: str
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+def ensure_wrk() -> str:
+    wrk = shutil.which("wrk")
+    if wrk:
+        return wrk
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print("Installing wrk from Debian's packages")
+        subprocess.run(["apt-get", "update", "-qq"], check=True)
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "wrk"],
+            check=True,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        )
+        return shutil.which("wrk") or "/usr/bin/wrk"
+    sys.exit("The benchmark needs wrk: sudo apt-get install wrk")
+
+
+def ensure_database(url: str) -> None:
+    name = url.rsplit("/", 1)[-1]
+    base = url.rsplit("/", 1)[0] + "/postgres"
+    check = subprocess.run(
+        ["psql", base, "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
+        capture_output=True,
+        text=True,
+    )
+    if check.returncode != 0:
+        sys.exit(f"PostgreSQL is not reachable for the benchmark: {check.stderr.strip()}")
+    if check.stdout.strip() != "1":
+        subprocess.run(["psql", base, "-qc", f'CREATE DATABASE "{name}"'], check=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        sys.exit(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
+    return result.stdout
+
+
+MAKE_PLAN = """
+from personas.profile import profile_from_answers
+from plans.services import plan_create
+answers = {"devices": ["iphone", "windows"], "capability": 3, "habits": [],
+           "visibility": "some", "adversaries": ["scammers", "thieves", "harassers"],
+           "minutes_per_week": 20, "group": "knows"}
+plan = plan_create(profile=profile_from_answers(answers), persona="mere-cafe-owner")
+weeks = plan.steps.exclude(week__gt=52).values_list("week", flat=True)
+print("PLAN", plan.key, len(set(weeks)))
+"""
+
+
+def wrk_run(wrk: str, url: str, seconds: int, connections: int, script: Path | None) -> Result:
+    command = [wrk, "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s"]
+    if script:
+        command += ["-s", str(script)]
+    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+
+    def latency(label: str) -> float:
+        match = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)
+        if not match:
+            return float("nan")
+        value, unit = float(match.group(1)), match.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    errors = 0
+    if match := re.search(r"Non-2xx or 3xx responses: (\d+)", output):
+        errors += int(match.group(1))
+    if match := re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    ):
+        errors += sum(int(n) for n in match.groups())
+    return Result(url, rps, latency("50"), latency("99"), errors)
+
+
+def compressed_size(url: str) -> int:
+    request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(request) as response:
+        body = response.read()
+        if response.headers.get("Content-Encoding") == "gzip":
+            return len(body)
+        return len(gzip.compress(body))
+
+
+def page_weight(base: str, path: str) -> tuple[int, list[tuple[str, int]]]:
+    """The page and every file it loads (CSS, JS, the font), compressed."""
+    with urllib.request.urlopen(base + path) as response:
+        html = response.read().decode()
+    assets = re.findall(r'(?:href|src)="(/static/[^"]+)"', html)
+    css_fonts = []
+    for asset in assets:
+        if asset.endswith(".css"):
+            with urllib.request.urlopen(base + asset) as response:
+                css = response.read().decode()
+            folder = asset.rsplit("/", 1)[0]
+            for font in re.findall(r'url\("?([^")]+\.woff2)"?\)', css):
+                resolved = os.path.normpath(f"{folder}/{font}")
+                if "400-normal" in font or "700-normal" in font:
+                    css_fonts.append(resolved)
+    parts = [(path, compressed_size(base + path))]
+    for asset in dict.fromkeys([*assets, *css_fonts]):
+        parts.append((asset, compressed_size(base + asset)))
+    return sum(size for _, size in parts), parts
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--connections", type=int, default=16)
+    args = parser.parse_args()
+
+    wrk = ensure_wrk()
+    database_url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+    if not database_url.startswith("postgres"):
+        sys.exit("The page benchmark runs against PostgreSQL: set DATABASE_URL=postgres://...")
+    ensure_database(database_url)
+    static_root = tempfile.mkdtemp(prefix="littlesteps-bench-static-")
+    port = free_port()
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DATABASE_URL": database_url,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_STATIC_ROOT": static_root,
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_ACCESSLOG": "/dev/null",
+        "LOG_LEVEL": "WARNING",
+    }
+    manage(env, "migrate", "--noinput")
+    manage(env, "collectstatic", "--noinput")
+    output = manage(env, "shell", "-c", MAKE_PLAN)
+    key, weeks = re.search(r"^PLAN (\S+) (\d+)$", output, re.M).groups()
+    print(f"A plan of {weeks} weeks; gunicorn on 127.0.0.1:{port}")
+
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--config", "config/gunicorn.py", "config.wsgi"],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            sys.exit("gunicorn did not start")
+        return run(wrk, base, key, args.seconds, args.connections)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        shutil.rmtree(static_root, ignore_errors=True)
+
+
+def csrf_for(base: str, path: str) -> tuple[str, str]:
+    """A session-less CSRF cookie and the token to send with it."""
+    with urllib.request.urlopen(base + path) as response:
+        cookies = response.headers.get_all("Set-Cookie") or []
+        html = response.read().decode()
+    cookie = next(c.split(";")[0] for c in cookies if c.startswith("csrftoken="))
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    return cookie, token
+
+
+def run(wrk: str, base: str, key: str, seconds: int, connections: int) -> int:
+    plan_path = f"/p/{key}/"
+    with urllib.request.urlopen(base + plan_path) as response:
+        html = response.read().decode()
+    action = re.search(r'hx-post="(/p/[^"]+/steps/[^"]+/)"', html).group(1)
+    cookie, token = csrf_for(base, plan_path)
+    script = Path(tempfile.mkstemp(suffix=".lua")[1])
+    script.write_text(
+        'wrk.method = "POST"\n'
+        'wrk.body = "status=done"\n'
+        'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
+        'wrk.headers["HX-Request"] = "true"\n'
+        f'wrk.headers["Cookie"] = "{cookie}"\n'
+        f'wrk.headers["X-CSRFToken"] = "{token}"\n'
+    )
+    pages = [
+        ("ceiling: /healthz", "/healthz", None),
+        ("landing page", "/", None),
+        ("question", "/start/devices/", None),
+        ("plan page", plan_path, None),
+        ("plan action (htmx Done)", action, script),
+    ]
+    results = {}
+    for name, path, lua in pages:
+        wrk_run(wrk, base + path, 1, connections, lua)  # warm up
+        results[name] = wrk_run(wrk, base + path, seconds, connections, lua)
+    script.unlink()
+
+    ceiling = results["ceiling: /healthz"].requests_per_second
+    print(f"\n{connections} connections, {seconds} s each, wrk with 2 threads\n")
+    print(f"{'page':28} {'req/s':>9} {'ratio':>6} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6}")
+    for name, result in results.items():
+        ratio = result.requests_per_second / ceiling
+        print(
+            f"{name:28} {result.requests_per_second:9.0f} {ratio:6.2f} "
+            f"{result.p50_ms:7.1f} {result.p99_ms:7.1f} {result.errors:6d}"
+        )
+    total, parts = page_weight(base, plan_path)
+    print("\nPlan page weight, compressed:")
+    for path, size in parts:
+        label = "plan page HTML" if path.startswith("/p/") else path
+        print(f"  {label:60} {size / 1024:6.1f} KB")
+    print(f"  {'total':60} {total / 1024:6.1f} KB (target under 150 KB)")
+
+    checks = {
+        "plan page >= 0.5 of the ceiling": results["plan page"].requests_per_second / ceiling
+        >= TARGETS["plan"],
+        "question >= 0.6 of the ceiling": results["question"].requests_per_second / ceiling
+        >= TARGETS["question"],
+        "p99 <= 50 ms on every page": all(r.p99_ms <= P99_TARGET_MS for r in results.values()),
+        "no errors": all(r.errors == 0 for r in results.values()),
+        "plan page under 150 KB": total < PAGE_WEIGHT_TARGET,
+    }
+    print()
+    for label, ok in checks.items():
+        print(f"  {'PASS' if ok else 'FAIL'}  {label}")
+    return 0 if all(checks.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,146 @@
+"""Reads for mentors: what a mentor may see, and what a plan page shows.
+
+A mentor sees only: the mentor's own label for the person, which steps are
+done and this week's step. Never answers, worries or persona. Steps that
+would give away a worry about someone at home are shown as "a private step".
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from mentors.models import MentorProfile, Mentorship, Nudge
+from mentors.services import mentorship_next_nudge_at
+from personas.profile import CLOSE_ADVERSARIES
+from plans.catalogue import Step, get_catalogue
+from plans.models import Plan, PlanStep
+
+PRIVATE_CATEGORIES = frozenset({"at-home"})
+PRIVATE_SLUGS = frozenset({"checkup-who-has-access"})
+PRIVATE_STEP_TITLE = "A private step"
+PRIVATE_STEP_SCRIPT = (
+    '"How are you getting on? No need to tell me the details. I am here if you want a hand."'
+)
+
+NUDGE_CHOICES: dict[str, str] = {
+    "proud": "I'm proud of you for taking these steps. Small steps add up.",
+    "hard": "I found this step hard too. Take your time, there is no rush.",
+    "help": "If you want a hand with this week's step, I'm happy to sit with you.",
+    "well-done": "Well done on what you have done so far. It really does make a difference.",
+}
+
+
+def _is_private(step: Step) -> bool:
+    return step.category in PRIVATE_CATEGORIES or step.slug in PRIVATE_SLUGS
+
+
+@dataclass(frozen=True)
+class SharedPerson:
+    mentorship: Mentorship
+    name: str
+    current_title: str | None
+    current_script: str
+    done_titles: tuple[str, ...]
+    next_nudge_at: datetime | None
+
+    @property
+    def done_count(self) -> int:
+        return len(self.done_titles)
+
+    @property
+    def can_nudge(self) -> bool:
+        return self.next_nudge_at is None or self.next_nudge_at <= timezone.now()
+
+
+def _shared_person(mentorship: Mentorship) -> SharedPerson:
+    catalogue = get_catalogue()
+    rows = list(mentorship.plan.steps.all())
+    current = next((row for row in rows if row.is_pending), None)
+    done_titles = []
+    for row in rows:
+        if row.status == PlanStep.Status.DONE:
+            step = catalogue.step(row.slug)
+            done_titles.append(PRIVATE_STEP_TITLE if _is_private(step) else step.title)
+    title, script = None, ""
+    if current is not None:
+        step = catalogue.step(current.slug)
+        if _is_private(step):
+            title, script = PRIVATE_STEP_TITLE, PRIVATE_STEP_SCRIPT
+        else:
+            title, script = step.title, step.mentor_script
+    invite_label = mentorship.invite.label if mentorship.invite else ""
+    return SharedPerson(
+        mentorship=mentorship,
+        name=invite_label or "Someone you invited",
+        current_title=title,
+        current_script=script,
+        done_titles=tuple(done_titles),
+        next_nudge_at=mentorship_next_nudge_at(mentorship=mentorship),
+    )
+
+
+def shared_mentorships(mentor: MentorProfile) -> QuerySet[Mentorship]:
+    return Mentorship.objects.filter(
+        mentor=mentor, share_progress=True, ended_at__isnull=True
+    ).select_related("invite", "plan")
+
+
+def shared_people_for_mentor(*, mentor: MentorProfile) -> list[SharedPerson]:
+    return [
+        _shared_person(m)
+        for m in shared_mentorships(mentor).prefetch_related("plan__steps").order_by("created_at")
+    ]
+
+
+def shared_person(*, mentorship: Mentorship) -> SharedPerson:
+    return _shared_person(mentorship)
+
+
+def someone_close_is_a_worry(*, plan: Plan) -> bool:
+    """Partner or family among the person's worries: sharing needs a safety note."""
+    return bool(CLOSE_ADVERSARIES & set(plan.profile.get("adversaries", [])))
+
+
+def can_manage_sharing(*, user: AbstractBaseUser | AnonymousUser, plan: Plan) -> bool:
+    """Only the person whose plan it is: its signed-in owner, or anyone with the link if unsaved."""
+    if plan.owner_id is None:
+        return True
+    return bool(user.is_authenticated) and plan.owner_id == user.pk
+
+
+def mentorships_for_plan(*, plan: Plan) -> list[Mentorship]:
+    return list(
+        Mentorship.objects.filter(plan=plan, ended_at__isnull=True)
+        .select_related("mentor")
+        .order_by("created_at")
+    )
+
+
+def nudges_for_plan(*, plan: Plan) -> list[Nudge]:
+    """Notes from mentors the person still shares with: ending sharing hides them too."""
+    return list(
+        Nudge.objects.filter(
+            mentorship__plan=plan,
+            mentorship__ended_at__isnull=True,
+        )
+        .select_related("mentorship__mentor")
+        .order_by("-created_at")[:10]
+    )
+
+
+def mentor_line_for_plan(plan: Plan) -> tuple[str, str] | None:
+    """(mentor's name, their latest note) for the printable plan, only while sharing is on."""
+    mentorship = (
+        Mentorship.objects.filter(plan=plan, share_progress=True, ended_at__isnull=True)
+        .select_related("mentor")
+        .order_by("created_at")
+        .first()
+    )
+    if mentorship is None:
+        return None
+    latest = mentorship.nudges.order_by("-created_at").first()
+    return mentorship.mentor.display_name, latest.message if latest else ""

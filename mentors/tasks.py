@@ -1,0 +1,21 @@
+"""Background work for mentors. Thin: take an id, call the service."""
+
+from celery import shared_task
+
+from mentors import services
+from plans.reminders import TemporaryMailError
+
+
+@shared_task(
+    bind=True,
+    ignore_result=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(TemporaryMailError,),
+    retry_backoff=60,
+    retry_backoff_max=60 * 60,
+    retry_jitter=True,
+    max_retries=6,
+)
+def send_nudge_email(self, nudge_id: int) -> str:
+    return services.nudge_email_send(nudge_id=nudge_id)

@@ -1,0 +1,20 @@
+from django import template
+
+from mentors import selectors
+from plans.models import Plan
+
+register = template.Library()
+
+
+@register.inclusion_tag("mentors/_panel.html", takes_context=True)
+def mentor_panel(context: template.Context, plan: Plan) -> dict[str, object]:
+    """The person's helpers on their plan page: sharing on or off, and notes received."""
+    request = context["request"]
+    return {
+        "plan": plan,
+        "mentorships": selectors.mentorships_for_plan(plan=plan),
+        "nudges": selectors.nudges_for_plan(plan=plan),
+        "careful": selectors.someone_close_is_a_worry(plan=plan),
+        "can_manage": selectors.can_manage_sharing(user=request.user, plan=plan),
+        "csrf_token": context.get("csrf_token"),
+    }

@@ -1,0 +1,399 @@
+"""The printable plan: a PDF made by WeasyPrint from templates/plans/pdf.html.
+
+Many people would rather have paper on the fridge than an app. The PDF has a
+first page (who the steps helped, the start date, how to use it, a QR code
+back to the private link), a section per week with a tick box for each step,
+a notes area and page numbers.
+
+Privacy and safety:
+- The PDF never lists the person's worries, nor the reasons a step is in the
+  plan (they name worries).
+- Discreet mode is for paper that someone else may see. It is on by default
+  when someone close (a partner, an ex or family) is a worry, and can be
+  switched either way before printing. In discreet mode the title is "My
+  weekly plan", the app's name is left out, there is no QR code unless it is
+  asked for, and a step is printed in full only when it could not tip anyone
+  off: a step from the "at home" set, a step whose change someone could
+  notice (may_alert), or a step whose printed words use one of
+  DISCREET_WORDS is shown as "A step for week N" with its minutes and a tick
+  box; its details stay in the plan online. The content files need no extra
+  "neutral title" field this way, and a new step is safe by default.
+- Nothing is fetched from the network: WeasyPrint gets a URL fetcher that
+  serves our own static files (fonts, the print stylesheet) and refuses
+  everything else.
+
+Rendered PDFs are cached (Django's cache) under a key made of everything
+that changes what is printed, so a repeat request costs a few milliseconds.
+"""
+
+import hashlib
+import logging
+import mimetypes
+import re
+import urllib.parse
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import Path
+
+import segno
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.cache import cache
+from django.core.exceptions import SuspiciousFileOperation
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from personas import catalogue as persona_catalogue
+from personas.profile import CLOSE_ADVERSARIES
+from plans.catalogue import HowTo, Step, get_catalogue
+from plans.models import Plan, PlanStep
+
+logger = logging.getLogger(__name__)
+# WeasyPrint and fontTools report each page and font at INFO: noise in our logs.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+logging.getLogger("fontTools").setLevel(logging.WARNING)
+
+# Bump when the template or stylesheet changes, so cached PDFs are redrawn.
+LAYOUT_VERSION = 1
+CACHE_SECONDS = 6 * 60 * 60
+FILENAME = "my-plan.pdf"
+PAPER_SIZES = {"a4": "A4", "letter": "letter"}
+DEFAULT_PAPER = "a4"
+NOTES_LINES = 18  # fills the notes page on A4 and on US Letter
+PRIVATE_STEP_CATEGORIES = frozenset({"at-home"})
+# Words that must never be printed in discreet mode: they could tell someone
+# what the plan is for. Each matches at the start of a word, in any case
+# ("secur" catches security and secure); "ex" only as a whole word.
+DISCREET_STEMS = (
+    "secur",
+    "abus",
+    "stalk",
+    "partner",
+    "surveil",
+    "safety plan",
+    "safety check",
+    "helpline",
+    "refuge",
+    "violen",
+    "spy",
+    "spie",
+    "hidden app",
+    "safer device",
+    "monitor",
+    "the other person",
+    "someone you live with",
+)
+_DISCREET_RE = re.compile(
+    r"\b(?:" + "|".join(re.escape(w) for w in DISCREET_STEMS) + r")|\bex\b", re.IGNORECASE
+)
+
+Mentor = tuple[str, str]
+
+
+def has_discreet_words(text: str) -> bool:
+    return bool(_DISCREET_RE.search(text))
+
+
+# --- Options chosen on the print form ---------------------------------------
+
+
+@dataclass(frozen=True)
+class PrintOptions:
+    paper: str = DEFAULT_PAPER
+    discreet: bool = False
+    qr: bool = True
+
+    @property
+    def page_size(self) -> str:
+        return PAPER_SIZES[self.paper]
+
+
+def plan_is_careful(plan: Plan) -> bool:
+    """Someone close (a partner, an ex or family) is one of the person's worries."""
+    return bool(CLOSE_ADVERSARIES & set(plan.profile.get("adversaries") or ()))
+
+
+def _on_off(value: str | None, *, default: bool) -> bool:
+    if value == "on":
+        return True
+    if value == "off":
+        return False
+    return default
+
+
+def print_options_for(*, plan: Plan, query: Mapping[str, str]) -> PrintOptions:
+    """The options from the print form's GET query; anything unknown gets the default.
+
+    Discreet mode is on by default where someone close is a worry; the QR
+    code is off by default in discreet mode.
+    """
+    paper = query.get("paper", DEFAULT_PAPER)
+    if paper not in PAPER_SIZES:
+        paper = DEFAULT_PAPER
+    discreet = _on_off(query.get("discreet"), default=plan_is_careful(plan))
+    qr = _on_off(query.get("qr"), default=not discreet)
+    return PrintOptions(paper=paper, discreet=discreet, qr=qr)
+
+
+# --- Nothing from the network -------------------------------------------------
+
+
+class URLRefused(ValueError):
+    """A URL the PDF may not load: only our own static files are allowed."""
+
+
+class StaticFilesURLFetcher(URLFetcher):
+    """Serves SITE_URL + STATIC_URL + <path> from the static files; refuses the rest.
+
+    Files are found with django.contrib.staticfiles finders (the source
+    files, not collectstatic's hashed copies), so the PDF never makes a
+    network request, not even to our own site.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(allowed_protocols=())
+        self.refused: list[str] = []
+        self.prefix = settings.SITE_URL + settings.STATIC_URL
+
+    def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
+        if not url.startswith(self.prefix):
+            self.refused.append(url)
+            raise URLRefused(f"the PDF only loads our own static files, not {url[:80]}")
+        relative = urllib.parse.unquote(url[len(self.prefix) :].split("?")[0].split("#")[0])
+        path = _static_file(relative)
+        if path is None:
+            self.refused.append(url)
+            raise URLRefused(f"no static file {relative[:80]}")
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        if path.suffix == ".woff2":
+            content_type = "font/woff2"
+        return URLFetcherResponse(
+            url, body=_read_static(path), headers={"Content-Type": content_type}
+        )
+
+
+def _static_file(relative: str) -> Path | None:
+    if not relative or relative.startswith("/") or ".." in relative.split("/"):
+        return None
+    try:
+        found = finders.find(relative)
+    except SuspiciousFileOperation:
+        return None
+    if not found or isinstance(found, list):
+        return None
+    return Path(found)
+
+
+@lru_cache(maxsize=32)
+def _read_static(path: Path) -> bytes:
+    # Static files only change with a release (a new process), so keep them in memory.
+    return path.read_bytes()
+
+
+# --- What goes on the paper ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PrintedStep:
+    title: str
+    minutes: int
+    summary: str
+    how_tos: tuple[HowTo, ...]
+    good_enough: str
+    done: bool
+    private: bool
+    may_alert: bool
+
+
+@dataclass(frozen=True)
+class PrintedWeek:
+    number: int
+    starts: date
+    steps: tuple[PrintedStep, ...]
+
+    @property
+    def minutes(self) -> int:
+        return sum(s.minutes for s in self.steps)
+
+
+def _is_private(step: Step, how_tos: tuple[HowTo, ...]) -> bool:
+    """In discreet mode: a step whose paper could tip someone off."""
+    if step.category in PRIVATE_STEP_CATEGORIES or step.may_alert:
+        return True
+    words = [step.title, step.summary, step.good_enough or "", *(h.how for h in how_tos)]
+    return any(has_discreet_words(text) for text in words)
+
+
+def _printed_step(
+    row: PlanStep, step: Step, devices: list[str], options: PrintOptions, private_index: int
+) -> PrintedStep:
+    """The step as printed; private_index counts the week's private steps (1 = first)."""
+    own, _others = step.how_tos_for(devices)
+    if options.discreet and _is_private(step, own):
+        first = private_index == 1
+        title = f"{'A' if first else 'Another'} step for week {row.week}"
+        return PrintedStep(
+            title=title,
+            minutes=step.minutes,
+            summary="The details of this step are in your plan online.",
+            how_tos=(),
+            good_enough="",
+            done=row.is_closed,
+            private=True,
+            may_alert=False,
+        )
+    return PrintedStep(
+        title=step.title,
+        minutes=step.minutes,
+        summary=step.summary,
+        how_tos=own,
+        good_enough=step.good_enough or "",
+        done=row.is_closed,
+        private=False,
+        may_alert=step.may_alert,
+    )
+
+
+def _weeks(plan: Plan, rows: list[PlanStep], options: PrintOptions) -> list[PrintedWeek]:
+    catalogue = get_catalogue()
+    devices = list(plan.profile.get("devices") or [])
+    by_week: dict[int, list[PlanStep]] = {}
+    for row in rows:
+        if row.is_pending:
+            by_week.setdefault(row.week, []).append(row)
+    weeks = []
+    for number, week_rows in sorted(by_week.items()):
+        steps = []
+        private_count = 0
+        for row in week_rows:
+            step = catalogue.step(row.slug)
+            printed = _printed_step(row, step, devices, options, private_count + 1)
+            private_count += printed.private
+            steps.append(printed)
+        starts = plan.start_date + timedelta(weeks=number - 1)
+        weeks.append(PrintedWeek(number, starts, tuple(steps)))
+    return weeks
+
+
+def _done(plan: Plan, rows: list[PlanStep], options: PrintOptions) -> list[PrintedStep]:
+    catalogue = get_catalogue()
+    devices = list(plan.profile.get("devices") or [])
+    done = []
+    for row in rows:
+        if row.is_closed:
+            step = catalogue.step(row.slug)
+            printed = _printed_step(row, step, devices, options, 1)
+            if printed.private:
+                printed = PrintedStep(
+                    title=f"A step from week {row.week}",
+                    minutes=printed.minutes,
+                    summary="",
+                    how_tos=(),
+                    good_enough="",
+                    done=True,
+                    private=True,
+                    may_alert=False,
+                )
+            done.append(printed)
+    return done
+
+
+def plan_link(plan: Plan) -> str:
+    return settings.SITE_URL + plan.get_absolute_url()
+
+
+def qr_svg(url: str) -> SafeString:
+    """An inline SVG QR code; segno writes only its own markup, no user text."""
+    svg = segno.make(url, error="m").svg_inline(
+        scale=1, border=2, dark="#000", light="#fff", omitsize=True
+    )
+    # segno writes this SVG from our own URL: no outside text reaches it.
+    return mark_safe(svg)  # noqa: S308  # nosec B308 B703
+
+
+def plan_pdf_html(*, plan: Plan, options: PrintOptions, mentor: Mentor | None = None) -> str:
+    """The HTML that WeasyPrint turns into the PDF."""
+    rows = list(plan.steps.all())
+    persona = persona_catalogue.get_catalogue().personas.get(plan.persona)
+    mentor_note = ""
+    if mentor is not None:
+        mentor_note = mentor[1] or ""
+        if options.discreet and has_discreet_words(mentor_note):
+            mentor_note = ""
+    context = {
+        "plan": plan,
+        "options": options,
+        "title": "My weekly plan" if options.discreet else "My Little Steps plan",
+        "persona_name": persona.name if persona else "",
+        "weeks": _weeks(plan, rows, options),
+        "done": _done(plan, rows, options),
+        "mentor_name": mentor[0] if mentor else "",
+        "mentor_note": mentor_note,
+        "qr": qr_svg(plan_link(plan)) if options.qr else "",
+        "careful": plan_is_careful(plan),
+        "notes_lines": range(NOTES_LINES),
+    }
+    return render_to_string("plans/pdf.html", context)
+
+
+def html_to_pdf(html: str, *, fetcher: StaticFilesURLFetcher | None = None) -> bytes:
+    """WeasyPrint, with a fetcher that only serves our own static files."""
+    fetcher = fetcher or StaticFilesURLFetcher()
+    document = HTML(string=html, base_url=settings.SITE_URL + "/", url_fetcher=fetcher)
+    # Tagged: headings, lists and reading order for people who use a screen reader.
+    pdf = document.write_pdf(pdf_tags=True)
+    if fetcher.refused:
+        # The count only: URLs could one day hold something personal.
+        logger.warning(
+            "PDF: refused %d URL(s) that were not our static files", len(fetcher.refused)
+        )
+    return pdf
+
+
+def plan_pdf_render(*, plan: Plan, options: PrintOptions, mentor: Mentor | None = None) -> bytes:
+    """Render the PDF now, without the cache."""
+    return html_to_pdf(plan_pdf_html(plan=plan, options=options, mentor=mentor))
+
+
+def plan_pdf_cache_key(*, plan: Plan, options: PrintOptions, mentor: Mentor | None = None) -> str:
+    """Everything that changes the paper: the plan and its steps, content, options."""
+    rows = plan.steps.values_list("slug", "week", "order", "status")
+    parts = [
+        LAYOUT_VERSION,
+        plan.pk,
+        plan.updated_at.isoformat() if plan.updated_at else "",
+        get_catalogue().version,
+        persona_catalogue.get_catalogue().version,
+        plan.persona,
+        plan.start_date.isoformat(),
+        settings.SITE_URL,
+        options.paper,
+        options.discreet,
+        options.qr,
+        mentor,
+        list(rows),
+    ]
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    return f"plan-pdf:{plan.pk}:{digest}"
+
+
+def plan_pdf_bytes(*, plan: Plan, options: PrintOptions, mentor: Mentor | None = None) -> bytes:
+    """The PDF, from the cache when nothing that is printed has changed."""
+    key = plan_pdf_cache_key(plan=plan, options=options, mentor=mentor)
+    try:
+        cached = cache.get(key)
+    except Exception:  # the cache is a speed-up: a Redis outage must not stop printing
+        logger.warning("PDF cache could not be read", exc_info=True)
+        cached = None
+    if cached is not None:
+        return cached
+    pdf = plan_pdf_render(plan=plan, options=options, mentor=mentor)
+    try:
+        cache.set(key, pdf, CACHE_SECONDS)
+    except Exception:
+        logger.warning("PDF cache could not be written", exc_info=True)
+    return pdf

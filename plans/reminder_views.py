@@ -1,0 +1,265 @@
+"""Reminders and the calendar feed: the settings page, the links in each
+email (a GET shows a page with a button; only the POST changes anything),
+the one-click unsubscribe (RFC 8058) and the private ICS feed.
+
+No view here talks to the broker: sending is the beat task's job, so these
+pages work when Redis is down.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from plans import reminders, services
+from plans.catalogue import get_catalogue
+from plans.models import Plan, PlanStep, ReminderSettings
+from plans.views import _get_plan_for_request
+
+WEEKDAY_CHOICES = list(enumerate(reminders.WEEKDAYS))
+
+
+class ReminderForm(forms.Form):
+    active = forms.BooleanField(required=False)
+    weekday = forms.TypedChoiceField(
+        choices=WEEKDAY_CHOICES,
+        coerce=int,
+        error_messages={"invalid_choice": "Please choose a day from the list."},
+    )
+    local_time = forms.TimeField(
+        error_messages={
+            "required": "Please choose a time, like 9:00.",
+            "invalid": "Please write the time like 9:00 or 18:30.",
+        }
+    )
+    time_zone = forms.CharField(max_length=64)
+
+    def clean_time_zone(self) -> str:
+        name = self.cleaned_data["time_zone"].strip()
+        if reminders.zone_or_none(name) is None:
+            raise ValidationError("Please choose your time zone from the list.")
+        return name
+
+
+class ChangeDayForm(ReminderForm):
+    active = None  # type: ignore[assignment]
+    time_zone = None  # type: ignore[assignment]
+
+
+def _is_owner(request: HttpRequest, plan: Plan) -> bool:
+    return request.user.is_authenticated and plan.owner_id == request.user.pk
+
+
+def _reminder_context(
+    request: HttpRequest, plan: Plan, form: ReminderForm | None = None
+) -> dict[str, object]:
+    reminder = ReminderSettings.objects.filter(plan=plan).first()
+    is_owner = _is_owner(request, plan)
+    email = reminders.verified_email_for(plan) if is_owner else None
+    if form is None:
+        initial = (
+            {
+                "active": reminder.active,
+                "weekday": reminder.weekday,
+                "local_time": reminder.local_time.strftime("%H:%M"),
+                "time_zone": reminder.time_zone,
+            }
+            if reminder
+            else {"active": False, "weekday": 0, "local_time": "09:00", "time_zone": ""}
+        )
+        form = ReminderForm(initial=initial)
+    feed_url = ""
+    if reminder is not None:
+        path = reverse("plans:calendar_feed", args=[plan.key, reminder.feed_key])
+        feed_url = request.build_absolute_uri(path)
+    zones = list(reminders.COMMON_TIME_ZONES)
+    chosen = form["time_zone"].value() or ""
+    if chosen and chosen not in zones and reminders.zone_or_none(chosen):
+        zones.insert(0, chosen)
+    next_local = None
+    if reminder is not None and reminder.active and reminder.next_due_at:
+        tz = reminders.zone_or_none(reminder.time_zone)
+        next_local = reminder.next_due_at.astimezone(tz) if tz else None
+    return {
+        "plan": plan,
+        "reminder": reminder,
+        "next_local": next_local,
+        "is_owner": is_owner,
+        "email": email,
+        "email_is_safe": reminders.email_is_safe(plan),
+        "form": form,
+        "weekdays": WEEKDAY_CHOICES,
+        "zones": zones,
+        "zone_chosen": bool(reminder and reminder.active) or bool(chosen),
+        "feed_url": feed_url,
+        "webcal_url": feed_url.replace("https://", "webcal://").replace("http://", "webcal://"),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def reminder_settings(request: HttpRequest, key: str) -> HttpResponse:
+    plan = _get_plan_for_request(request, key)
+    if request.method == "GET":
+        return render(request, "plans/reminders.html", _reminder_context(request, plan))
+    if not _is_owner(request, plan):
+        raise Http404("No such plan")
+    form = ReminderForm(request.POST)
+    if not form.is_valid():
+        context = _reminder_context(request, plan, form)
+        return render(request, "plans/reminders.html", context, status=400)
+    try:
+        reminder = reminders.reminder_settings_update(
+            plan=plan,
+            active=form.cleaned_data["active"],
+            weekday=form.cleaned_data["weekday"],
+            local_time=form.cleaned_data["local_time"],
+            time_zone=form.cleaned_data["time_zone"],
+        )
+    except ValidationError as error:
+        for text in error.messages:
+            form.add_error(None, text)
+        context = _reminder_context(request, plan, form)
+        return render(request, "plans/reminders.html", context, status=400)
+    if reminder.active:
+        day = reminders.WEEKDAYS[reminder.weekday]
+        messages.success(
+            request,
+            f"Reminders are on. We will write on {day}s at {reminder.local_time:%H:%M}. "
+            "You can stop them at any time.",
+        )
+    else:
+        messages.success(request, "Reminders are off. We will not email you.")
+    return redirect("plans:reminders", key=plan.key)
+
+
+@require_POST
+def calendar_new_link(request: HttpRequest, key: str) -> HttpResponse:
+    plan = _get_plan_for_request(request, key)
+    had_one = ReminderSettings.objects.filter(plan=plan).exists()
+    reminders.reminder_feed_key_change(plan=plan)
+    if had_one:
+        messages.success(request, "Your calendar has a new address. The old one no longer works.")
+    else:
+        messages.success(request, "Your calendar address is ready.")
+    return redirect(reverse("plans:reminders", args=[plan.key]) + "#calendar")
+
+
+@require_GET
+def calendar_feed(request: HttpRequest, key: str, feed_key: str) -> HttpResponse:
+    reminder = (
+        ReminderSettings.objects.select_related("plan")
+        .filter(plan__key=key, feed_key=feed_key)
+        .first()
+    )
+    if reminder is None:
+        raise Http404("No such calendar")
+    response = HttpResponse(
+        reminders.calendar_feed(plan=reminder.plan), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'inline; filename="little-steps.ics"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Links in the reminder email -------------------------------------------------
+
+ACTION_TEXT = {
+    "done": ("Did you do this week's step?", "Yes, I did it"),
+    "snooze": ("Skip this week's reminder?", "Yes, not this week"),
+    "pause": ("Take a break from reminders for four weeks?", "Yes, take a break"),
+    "change": ("Choose a new day and time", "Save the new day"),
+}
+
+
+def _bad_link(request: HttpRequest) -> HttpResponse:
+    return render(request, "plans/reminder_link_bad.html", status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def reminder_link(request: HttpRequest, token: str) -> HttpResponse:
+    action = reminders.link_read(token)
+    if action is None or action.action not in ACTION_TEXT:
+        return _bad_link(request)
+    plan = action.plan
+    reminder = ReminderSettings.objects.filter(plan=plan).first()
+    if reminder is None:
+        return _bad_link(request)
+    step = None
+    if action.slug:
+        row = PlanStep.objects.filter(plan=plan, slug=action.slug).first()
+        if row is not None:
+            step = get_catalogue().step(row.slug)
+    form: forms.Form | None = None
+    if action.action == "change":
+        form = ChangeDayForm(
+            request.POST or None,
+            initial={
+                "weekday": reminder.weekday,
+                "local_time": reminder.local_time.strftime("%H:%M"),
+            },
+        )
+    heading, button = ACTION_TEXT[action.action]
+    context = {
+        "token": token,
+        "action": action.action,
+        "heading": heading,
+        "button": button,
+        "step": step,
+        "plan": plan,
+        "form": form,
+        "weekdays": WEEKDAY_CHOICES,
+    }
+    if request.method == "GET":
+        return render(request, "plans/reminder_link.html", context)
+    if form is not None and not form.is_valid():
+        return render(request, "plans/reminder_link.html", context, status=400)
+    done_text = _do_link_action(action, reminder, form)
+    return render(request, "plans/reminder_link_done.html", {**context, "done_text": done_text})
+
+
+def _do_link_action(
+    action: reminders.LinkAction, reminder: ReminderSettings, form: forms.Form | None
+) -> str:
+    plan = action.plan
+    if action.action == "done":
+        try:
+            services.step_mark(plan=plan, slug=action.slug, status=PlanStep.Status.DONE)
+        except services.StepMarkError as error:
+            return str(error)
+        return "Well done. That is one more small step behind you."
+    if action.action == "snooze":
+        reminders.reminder_snooze(plan=plan, due_at=action.due_at)
+        return "That's fine. We will not remind you this week."
+    if action.action == "pause":
+        reminders.reminder_pause(plan=plan)
+        return "Done. No reminders for four weeks. Then they start again by themselves."
+    assert form is not None
+    try:
+        reminders.reminder_settings_update(
+            plan=plan,
+            active=reminder.active,
+            weekday=form.cleaned_data["weekday"],
+            local_time=form.cleaned_data["local_time"],
+        )
+    except ValidationError as error:
+        return " ".join(error.messages)
+    day = reminders.WEEKDAYS[form.cleaned_data["weekday"]]
+    return (
+        f"Saved. From now on, reminders come on {day}s at {form.cleaned_data['local_time']:%H:%M}."
+    )
+
+
+@csrf_exempt  # RFC 8058: mail programs POST here with no cookie; the signed token is the key.
+@require_http_methods(["GET", "POST"])
+def reminder_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    action = reminders.link_read(token)
+    if action is None or action.action != "stop":
+        return _bad_link(request)
+    if request.method == "GET":
+        return render(request, "plans/reminder_unsubscribe.html", {"token": token, "done": False})
+    reminders.reminder_stop(plan=action.plan)
+    return render(request, "plans/reminder_unsubscribe.html", {"token": token, "done": True})

@@ -1,0 +1,597 @@
+"""Gentle weekly reminders and the calendar feed (typed, keyword-only services).
+
+The beat task calls claim_due(): it locks due ReminderSettings rows with
+SKIP LOCKED, moves each one's next_due_at on, writes one ReminderLog row per
+plan and due time (unique: the guard against double sends) and enqueues one
+send_reminder per row after the transaction commits. reminder_send() claims
+its row with a conditional UPDATE (queued -> sending) and checks the row
+count, so a duplicate task is harmless. Web views never enqueue anything.
+"""
+
+import contextlib
+import datetime
+import functools
+import logging
+import smtplib
+import time
+import zoneinfo
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.db.models import F, Max, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from plans.catalogue import get_catalogue
+from plans.models import Plan, PlanStep, ReminderLog, ReminderSettings, new_feed_key
+
+log = logging.getLogger(__name__)
+
+LINK_SALT = "plans.reminders.link"
+TOKEN_MAX_AGE = datetime.timedelta(days=30)
+NO_PROGRESS_SLOW_DOWN = datetime.timedelta(weeks=3)
+PAUSE_WEEKS = 4
+MAX_PERMANENT_FAILURES = 3
+CLAIM_BATCH = 500
+STUCK_AFTER = datetime.timedelta(minutes=15)
+ACTIONS = ("done", "snooze", "pause", "change", "stop")
+
+COMMON_TIME_ZONES = (
+    "Pacific/Auckland",
+    "Pacific/Chatham",
+    "Australia/Sydney",
+    "Australia/Brisbane",
+    "Australia/Adelaide",
+    "Australia/Perth",
+    "Pacific/Fiji",
+    "Pacific/Tongatapu",
+    "Pacific/Apia",
+    "Pacific/Rarotonga",
+    "Asia/Singapore",
+    "Asia/Kolkata",
+    "Asia/Tokyo",
+    "Europe/London",
+    "Europe/Paris",
+    "Africa/Johannesburg",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "Pacific/Honolulu",
+    "UTC",
+)
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+class TemporaryMailError(Exception):
+    """The mail server could not be reached or hung up: try again later."""
+
+
+# --- Time -------------------------------------------------------------------
+
+
+@functools.cache
+def _known_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def zone_or_none(name: str) -> zoneinfo.ZoneInfo | None:
+    """The IANA time zone by name, or None for a name we do not know."""
+    if not name or name not in _known_zones():
+        return None
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def _local_to_utc(
+    day: datetime.date, at: datetime.time, tz: zoneinfo.ZoneInfo
+) -> datetime.datetime:
+    """The UTC instant of a wall-clock time on a local day.
+
+    A time that happens twice (clocks go back) means the first one. A time
+    that does not exist (clocks go forward) moves on by the gap, so 2:30 on
+    the night clocks jump from 2:00 to 3:00 becomes 3:30: later, never lost.
+    """
+    wall = datetime.datetime.combine(day, at.replace(tzinfo=None), tzinfo=tz).replace(fold=0)
+    # fold=0 on a missing time uses the offset from before the jump, which is
+    # exactly "move on by the gap"; on a doubled time it picks the first.
+    return wall.astimezone(datetime.UTC)
+
+
+def next_due_at(
+    *,
+    now: datetime.datetime,
+    weekday: int,
+    local_time: datetime.time,
+    tz: zoneinfo.ZoneInfo,
+    every_weeks: int = 1,
+    not_before: datetime.date | None = None,
+) -> datetime.datetime:
+    """The next time, strictly after now, that is `weekday` at `local_time` in tz.
+
+    every_weeks=2 skips one more week after that. not_before (a local date)
+    is for pauses: nothing is due before that day.
+    """
+    local_today = now.astimezone(tz).date()
+    start = max(local_today, not_before) if not_before else local_today
+    day = start + datetime.timedelta(days=(weekday - start.weekday()) % 7)
+    due = _local_to_utc(day, local_time, tz)
+    while due <= now:
+        day += datetime.timedelta(days=7)
+        due = _local_to_utc(day, local_time, tz)
+    if every_weeks > 1:
+        due = _local_to_utc(day + datetime.timedelta(weeks=every_weeks - 1), local_time, tz)
+    return due
+
+
+def _settings_next_due(
+    reminder: ReminderSettings, *, now: datetime.datetime, every_weeks: int = 1
+) -> datetime.datetime | None:
+    tz = zone_or_none(reminder.time_zone)
+    if tz is None or not reminder.active:
+        return None
+    return next_due_at(
+        now=now,
+        weekday=reminder.weekday,
+        local_time=reminder.local_time,
+        tz=tz,
+        every_weeks=every_weeks,
+        not_before=reminder.paused_until,
+    )
+
+
+# --- Who may turn reminders on ------------------------------------------------
+
+
+def email_is_safe(plan: Plan) -> bool:
+    """False where the person told us email is not safe for them."""
+    return plan.profile.get("safe_to_email", True) is not False
+
+
+def verified_email_for(plan: Plan) -> str | None:
+    """The owner's verified address, or None (no owner, or not verified yet)."""
+    if plan.owner_id is None:
+        return None
+    row = (
+        EmailAddress.objects.filter(user_id=plan.owner_id, verified=True)
+        .order_by("-primary", "pk")
+        .values_list("email", flat=True)
+        .first()
+    )
+    return row
+
+
+def reminder_settings_get(*, plan: Plan) -> ReminderSettings:
+    reminder, _ = ReminderSettings.objects.get_or_create(plan=plan)
+    return reminder
+
+
+@transaction.atomic
+def reminder_settings_update(
+    *,
+    plan: Plan,
+    active: bool,
+    weekday: int | None = None,
+    local_time: datetime.time | None = None,
+    time_zone: str | None = None,
+    now: datetime.datetime | None = None,
+) -> ReminderSettings:
+    """Turn reminders on or off and choose when. Raises ValidationError with kind words."""
+    now = now or timezone.now()
+    reminder, _ = ReminderSettings.objects.select_for_update().get_or_create(plan=plan)
+    if weekday is not None:
+        reminder.weekday = weekday
+    if local_time is not None:
+        reminder.local_time = local_time
+    if time_zone is not None:
+        if zone_or_none(time_zone) is None:
+            raise ValidationError({"time_zone": "Please choose your time zone from the list."})
+        reminder.time_zone = time_zone
+    if active:
+        if not email_is_safe(plan):
+            raise ValidationError(
+                "You told us email may not be safe for you, so we keep reminders off."
+            )
+        email = verified_email_for(plan)
+        if email is None:
+            raise ValidationError("Please save your plan with your email first.")
+        reminder.email = email
+        if not reminder.active:
+            reminder.active_since = now
+            reminder.bounce_count = 0
+            reminder.stopped_by_bounces = False
+            reminder.paused_until = None
+    reminder.active = active
+    reminder.next_due_at = _settings_next_due(reminder, now=now)
+    reminder.full_clean()
+    reminder.save()
+    return reminder
+
+
+@transaction.atomic
+def reminder_snooze(
+    *, plan: Plan, due_at: datetime.datetime | None = None, now: datetime.datetime | None = None
+) -> ReminderSettings:
+    """'Not this week': skip one reminder. due_at is the reminder the link came in;
+    counting from it makes a second click on the same link change nothing."""
+    now = now or timezone.now()
+    reminder = ReminderSettings.objects.select_for_update().get(plan=plan)
+    if reminder.active:
+        current = reminder.next_due_at or now
+        base = due_at + datetime.timedelta(days=7) if due_at else max(current, now)
+        later = _settings_next_due(reminder, now=max(base, now))
+        if later is not None and later > current:
+            reminder.next_due_at = later
+            reminder.full_clean()
+            reminder.save(update_fields=["next_due_at", "updated_at"])
+    return reminder
+
+
+@transaction.atomic
+def reminder_pause(
+    *, plan: Plan, weeks: int = PAUSE_WEEKS, now: datetime.datetime | None = None
+) -> ReminderSettings:
+    """A break: no reminders for a few weeks, then they start again by themselves."""
+    now = now or timezone.now()
+    reminder = ReminderSettings.objects.select_for_update().get(plan=plan)
+    if reminder.active:
+        tz = zone_or_none(reminder.time_zone) or datetime.UTC
+        reminder.paused_until = now.astimezone(tz).date() + datetime.timedelta(weeks=weeks)
+        reminder.next_due_at = _settings_next_due(reminder, now=now)
+        reminder.full_clean()
+        reminder.save(update_fields=["paused_until", "next_due_at", "updated_at"])
+    return reminder
+
+
+def reminder_stop(*, plan: Plan) -> None:
+    """Stop reminders (the unsubscribe link). Safe to call twice."""
+    ReminderSettings.objects.filter(plan=plan).update(
+        active=False, next_due_at=None, updated_at=timezone.now()
+    )
+
+
+def reminder_feed_key_change(*, plan: Plan) -> ReminderSettings:
+    """A new calendar address; the old one stops working at once."""
+    reminder = reminder_settings_get(plan=plan)
+    reminder.feed_key = new_feed_key()
+    reminder.full_clean()
+    reminder.save(update_fields=["feed_key", "updated_at"])
+    return reminder
+
+
+# --- Signed links ---------------------------------------------------------------
+
+
+def link_token(
+    *, plan: Plan, action: str, slug: str = "", due_at: datetime.datetime | None = None
+) -> str:
+    if action not in ACTIONS:
+        raise ValueError(action)
+    data: dict[str, Any] = {"p": plan.pk, "a": action, "s": slug}
+    if due_at is not None:
+        data["d"] = int(due_at.timestamp())
+    return signing.dumps(data, salt=LINK_SALT, compress=True)
+
+
+@dataclass(frozen=True)
+class LinkAction:
+    plan: Plan
+    action: str
+    slug: str
+    due_at: datetime.datetime | None = None
+
+
+def link_read(token: str) -> LinkAction | None:
+    """The action behind a link, or None when it was changed, is too old or is unknown."""
+    try:
+        data = signing.loads(token, salt=LINK_SALT, max_age=TOKEN_MAX_AGE)
+    except signing.BadSignature:  # also SignatureExpired
+        return None
+    if not isinstance(data, dict) or data.get("a") not in ACTIONS:
+        return None
+    plan = Plan.objects.filter(pk=data.get("p")).first()
+    if plan is None:
+        return None
+    due = data.get("d")
+    due_at = datetime.datetime.fromtimestamp(due, tz=datetime.UTC) if isinstance(due, int) else None
+    return LinkAction(plan=plan, action=str(data["a"]), slug=str(data.get("s", "")), due_at=due_at)
+
+
+# --- Claiming due reminders --------------------------------------------------------
+
+
+def _last_progress(plan_ids: Iterable[int]) -> dict[int, datetime.datetime]:
+    rows = (
+        PlanStep.objects.filter(plan_id__in=list(plan_ids), status=PlanStep.Status.DONE)
+        .values("plan_id")
+        .annotate(last=Max("status_changed_at"))
+    )
+    return {row["plan_id"]: row["last"] for row in rows if row["last"]}
+
+
+def claim_due(
+    *,
+    now: datetime.datetime | None = None,
+    batch: int = 500,
+    enqueue: Callable[[list[int]], None],
+) -> list[int]:
+    """Claim up to `batch` due reminders; returns the ReminderLog ids enqueued.
+
+    Two beat ticks at once each lock different rows (SKIP LOCKED), and the
+    unique (plan, due_at) row stops a second log for the same reminder.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        due = list(
+            ReminderSettings.objects.select_for_update(skip_locked=True)
+            .filter(active=True, next_due_at__lte=now)
+            .order_by("next_due_at")[:batch]
+        )
+        if not due:
+            return []
+        progress = _last_progress(r.plan_id for r in due)
+        logs = []
+        for reminder in due:
+            marks = [m for m in (reminder.active_since, progress.get(reminder.plan_id)) if m]
+            no_rush = bool(marks) and now - max(marks) >= NO_PROGRESS_SLOW_DOWN
+            logs.append(
+                ReminderLog(
+                    plan_id=reminder.plan_id,
+                    due_at=reminder.next_due_at,
+                    no_rush=no_rush,
+                    updated_at=now,
+                )
+            )
+            # Count from now, not from the old due time, so a worker that was
+            # down for a day sends one reminder, not a burst.
+            reminder.next_due_at = _settings_next_due(
+                reminder, now=max(now, reminder.next_due_at), every_weeks=2 if no_rush else 1
+            )
+            reminder.updated_at = now
+        ReminderSettings.objects.bulk_update(due, ["next_due_at", "updated_at"])
+        ReminderLog.objects.bulk_create(logs, ignore_conflicts=True)
+        wanted = {(log.plan_id, log.due_at) for log in logs}
+        ids = [
+            pk
+            for pk, plan_id, due_at in ReminderLog.objects.filter(
+                plan_id__in=[r.plan_id for r in due], status=ReminderLog.Status.QUEUED
+            ).values_list("pk", "plan_id", "due_at")
+            if (plan_id, due_at) in wanted
+        ]
+        transaction.on_commit(lambda: enqueue(ids))
+    return ids
+
+
+def logs_stuck(
+    *, now: datetime.datetime | None = None, older_than: datetime.timedelta
+) -> list[int]:
+    """Logs queued or sending for too long (a lost message, a killed worker): queue again.
+
+    A row stuck in "sending" may or may not have reached the mail server
+    before its worker died; we send it again (with the same Message-ID, so
+    mail programs can fold the two) rather than lose it.
+    """
+    now = now or timezone.now()
+    cutoff = now - older_than
+    stuck = ReminderLog.objects.filter(
+        status__in=[ReminderLog.Status.QUEUED, ReminderLog.Status.SENDING], updated_at__lt=cutoff
+    )
+    ids = list(stuck.values_list("pk", flat=True))
+    if ids:
+        ReminderLog.objects.filter(pk__in=ids, updated_at__lt=cutoff).update(
+            status=ReminderLog.Status.QUEUED, updated_at=now
+        )
+    return ids
+
+
+# --- Sending ---------------------------------------------------------------------------
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def _this_week(plan: Plan) -> tuple[PlanStep, Any] | None:
+    row = (
+        PlanStep.objects.filter(plan=plan)
+        .exclude(status__in=PlanStep.CLOSED)
+        .order_by("week", "order")
+        .first()
+    )
+    if row is None:
+        return None
+    return row, get_catalogue().step(row.slug)
+
+
+def reminder_message(*, log_row: ReminderLog, reminder: ReminderSettings) -> EmailMultiAlternatives:
+    plan = log_row.plan
+    current = _this_week(plan)
+    slug = current[0].slug if current else ""
+
+    def link(action: str) -> str:
+        token = link_token(plan=plan, action=action, slug=slug, due_at=log_row.due_at)
+        return _absolute(reverse("plans:reminder_link", args=[token]))
+
+    stop_url = _absolute(
+        reverse("plans:reminder_unsubscribe", args=[link_token(plan=plan, action="stop")])
+    )
+    context = {
+        "step": current[1] if current else None,
+        "no_rush": log_row.no_rush,
+        "plan_url": _absolute(plan.get_absolute_url()),
+        "done_url": link("done"),
+        "snooze_url": link("snooze"),
+        "pause_url": link("pause"),
+        "change_url": link("change"),
+        "stop_url": stop_url,
+        "weekday": WEEKDAYS[reminder.weekday],
+    }
+    subject = " ".join(render_to_string("emails/reminder-subject.txt", context).split())
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("emails/reminder-body.txt", context),
+        to=[reminder.email],
+        headers={
+            "List-Unsubscribe": f"<{stop_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Message-ID": f"<reminder-{log_row.pk}@{settings.SITE_URL.split('//')[-1]}>",
+            "Auto-Submitted": "auto-generated",
+        },
+    )
+    message.attach_alternative(render_to_string("emails/reminder-body.html", context), "text/html")
+    return message
+
+
+# One mail connection per worker process, kept open between reminders: a new
+# connection for each would cost more round trips than the message itself.
+# Closed after any error, and reopened when idle longer than a mail server
+# is likely to keep it.
+_mail: dict[str, Any] = {"connection": None, "used": 0.0, "backend": ""}
+MAIL_CONNECTION_IDLE_SECONDS = 30
+
+
+def _close_mail() -> None:
+    connection, _mail["connection"] = _mail["connection"], None
+    if connection is not None:
+        with contextlib.suppress(Exception):  # closing a broken connection may fail too
+            connection.close()
+
+
+def _send(message: EmailMultiAlternatives) -> None:
+    idle = time.monotonic() - _mail["used"] > MAIL_CONNECTION_IDLE_SECONDS
+    if idle or _mail["backend"] != settings.EMAIL_BACKEND:
+        _close_mail()
+    if _mail["connection"] is None:
+        connection = get_connection()
+        connection.open()
+        _mail["connection"], _mail["backend"] = connection, settings.EMAIL_BACKEND
+    message.connection = _mail["connection"]
+    try:
+        message.send()
+    except BaseException:
+        _close_mail()
+        raise
+    _mail["used"] = time.monotonic()
+
+
+TEMPORARY_ERRORS: tuple[type[BaseException], ...] = (
+    smtplib.SMTPServerDisconnected,
+    smtplib.SMTPConnectError,
+    smtplib.SMTPHeloError,
+    ConnectionError,
+    TimeoutError,
+)
+
+
+def _is_temporary(error: BaseException) -> bool:
+    if isinstance(error, smtplib.SMTPResponseException) and 400 <= error.smtp_code < 500:
+        return True
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return False
+    return isinstance(error, TEMPORARY_ERRORS) or (
+        isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException)
+    )
+
+
+def reminder_send(*, log_id: int, now: datetime.datetime | None = None) -> str:
+    """Send one reminder. Returns "sent", "skipped" or "failed".
+
+    Raises TemporaryMailError for errors worth retrying; the row is put back
+    to "queued" first so the retry can claim it again.
+    """
+    now = now or timezone.now()
+    claimed = ReminderLog.objects.filter(pk=log_id, status=ReminderLog.Status.QUEUED).update(
+        status=ReminderLog.Status.SENDING, attempts=F("attempts") + 1, updated_at=now
+    )
+    if not claimed:
+        return "skipped"
+    log_row = ReminderLog.objects.select_related("plan", "plan__reminder_settings").get(pk=log_id)
+    reminder = getattr(log_row.plan, "reminder_settings", None)
+    if reminder is None or not reminder.active or not email_is_safe(log_row.plan):
+        ReminderLog.objects.filter(pk=log_id).update(
+            status=ReminderLog.Status.FAILED, error="Reminders were turned off.", updated_at=now
+        )
+        return "skipped"
+    try:
+        _send(reminder_message(log_row=log_row, reminder=reminder))
+    except Exception as error:
+        if _is_temporary(error):
+            ReminderLog.objects.filter(pk=log_id, status=ReminderLog.Status.SENDING).update(
+                status=ReminderLog.Status.QUEUED,
+                error=type(error).__name__,
+                updated_at=timezone.now(),
+            )
+            raise TemporaryMailError(type(error).__name__) from error
+        _record_permanent_failure(log_row=log_row, error=error)
+        return "failed"
+    ReminderLog.objects.filter(pk=log_id).update(
+        status=ReminderLog.Status.SENT, sent_at=timezone.now(), updated_at=timezone.now(), error=""
+    )
+    return "sent"
+
+
+def reminder_give_up(*, log_id: int, reason: str) -> None:
+    """Retries ran out on a temporary error: record it (not a bounce)."""
+    ReminderLog.objects.filter(pk=log_id).exclude(status=ReminderLog.Status.SENT).update(
+        status=ReminderLog.Status.FAILED, error=reason[:200], updated_at=timezone.now()
+    )
+
+
+def _record_permanent_failure(*, log_row: ReminderLog, error: BaseException) -> None:
+    # The error's class only: its text can hold the address.
+    log.warning("reminder %s failed for good: %s", log_row.pk, type(error).__name__)
+    with transaction.atomic():
+        ReminderLog.objects.filter(pk=log_row.pk).update(
+            status=ReminderLog.Status.FAILED,
+            error=type(error).__name__,
+            updated_at=timezone.now(),
+        )
+        ReminderSettings.objects.filter(plan_id=log_row.plan_id).update(
+            bounce_count=F("bounce_count") + 1
+        )
+        ReminderSettings.objects.filter(
+            plan_id=log_row.plan_id, bounce_count__gte=MAX_PERMANENT_FAILURES
+        ).filter(Q(active=True)).update(active=False, stopped_by_bounces=True, next_due_at=None)
+
+
+# --- Calendar feed ------------------------------------------------------------------------
+
+
+def calendar_feed(*, plan: Plan) -> bytes:
+    """An ICS file: one all-day event a week with that week's steps."""
+    import icalendar
+
+    catalogue = get_catalogue()
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//Little Steps//Plan//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", "Little Steps")
+    stamp = timezone.now()
+    rows = list(plan.steps.exclude(status__in=PlanStep.CLOSED).order_by("week", "order"))
+    weeks: dict[int, list[PlanStep]] = {}
+    for row in rows:
+        weeks.setdefault(row.week, []).append(row)
+    for week, steps in weeks.items():
+        titles = [catalogue.step(s.slug).title for s in steps]
+        minutes = sum(catalogue.step(s.slug).minutes for s in steps)
+        day = plan.start_date + datetime.timedelta(weeks=week - 1)
+        event = icalendar.Event()
+        event.add("uid", f"plan-{plan.pk}-week-{week}@littlesteps")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", day)
+        event.add("dtend", day + datetime.timedelta(days=1))
+        event.add("summary", f"Little step: {' and '.join(titles)}")
+        # No link to the plan here: calendars are often shared or synced.
+        event.add("description", f"About {minutes} minutes. There is no rush.")
+        cal.add_component(event)
+    return cal.to_ical()
