@@ -5,9 +5,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
-# Debian packages the test suite drives: the browser and the PDF renderer.
-TEST_DEBIAN_PACKAGES := chromium poppler-utils
-TEST_COMMANDS := /usr/bin/chromium /usr/bin/pdftoppm
+# Debian packages the test suite drives: the browser, the PDF renderer and
+# the load balancer of the rolling-restart test.
+TEST_DEBIAN_PACKAGES := chromium poppler-utils haproxy
+TEST_COMMANDS := /usr/bin/chromium /usr/bin/pdftoppm /usr/sbin/haproxy
 
 .PHONY: run test lint format check-system-packages bench clean
 
@@ -59,6 +60,7 @@ format: $(VENV)/.stamp-dev
 test: $(VENV)/.stamp-dev check-system-packages | var
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit --quiet --recursive accounts config mentors personas plans --severity-level medium
 	DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	  $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \

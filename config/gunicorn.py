@@ -6,7 +6,8 @@ Run as: gunicorn --config config/gunicorn.py config.wsgi
 import os
 import re
 import signal
-from typing import Any
+import threading
+from typing import Any, ClassVar
 
 from gunicorn.glogging import Logger
 
@@ -22,49 +23,130 @@ graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "25"))
 # balancer, never gunicorn, closes idle connections: no request is sent
 # down a socket that is closing.
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "75"))
+# On SIGTERM, readiness fails at once but requests are still served for this
+# long before the graceful stop, so a load balancer's health checks notice
+# and stop sending while the socket is still open. In Kubernetes the preStop
+# sleep covers most of it; the same wait protects any other balancer.
+DRAIN_SECONDS = float(os.environ.get("GUNICORN_DRAIN_SECONDS", "5"))
 # Heartbeat files in memory, not on a disk that may stall (or be read-only).
-_SHM = "/dev/shm"  # noqa: S108 - a memory-backed folder, written only by gunicorn
+# A memory-backed folder, written only by gunicorn.
+_SHM = "/dev/shm"  # noqa: S108  # nosec B108
 if os.path.isdir(_SHM):
     worker_tmp_dir = _SHM
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
 errorlog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# No runtime control socket (recent gunicorn opens ~/.gunicorn/gunicorn.ctl by
+# default): nothing uses it, the home folder is read-only in the container,
+# and instances side by side would share one path.
+control_socket_disable = True
 
-# Paths that carry a private key or token: the key is replaced in logs.
-_PRIVATE_PATH = re.compile(r"/(p|i|r|cal|u)/[^/?\s\"]+")
+# Paths whose segments after the prefix hold private keys or tokens: a plan
+# (/p/<key>/ and everything under it, like /p/<key>/calendar/<feed key>.ics),
+# an invite (/join/<token>/), a reminder link (/reminders/<token>/). Without a
+# matching route, everything after such a prefix is replaced.
+_PRIVATE_PATH = re.compile(r"/(p|join|reminders|i|r|cal|u)/[^?#\s\"]+", re.IGNORECASE)
+_ROUTE_PARAMETER = re.compile(r"<(?:(\w+):)?(\w+)>")
 
 
 def redact(text: str) -> str:
+    """The text with everything after /p/, /join/ (and the like) replaced."""
     return _PRIVATE_PATH.sub(lambda m: f"/{m.group(1)}/[private]", text)
 
 
+def redact_path(path: str) -> str:
+    """A request path with each private part of its route replaced.
+
+    The app's own route says which parts are private: only whole numbers and
+    step slugs stay, so /p/<key>/steps/<slug>/ logs as
+    /p/[private]/steps/make-a-backup/. A path no route matches is redacted
+    by prefix instead.
+    """
+    try:
+        from django.urls import resolve
+
+        match = resolve(path)
+    except Exception:  # no route, or Django not set up: the safe fallback
+        return redact(path)
+    route = match.route or ""
+    if "(?" in route or "^" in route or "$" in route:  # a regular-expression route
+        return redact(path)
+
+    def part(found: re.Match) -> str:
+        converter, name = found.group(1) or "str", found.group(2)
+        value = match.kwargs.get(name)
+        if converter == "int" or (converter == "slug" and name == "slug"):
+            return str(value)
+        return "[private]"
+
+    return "/" + _ROUTE_PARAMETER.sub(part, route)
+
+
 class RedactingLogger(Logger):
-    """Access log lines with private links blanked out and no query strings."""
+    """Access log lines with private links blanked out and no query strings.
+
+    Every text atom is redacted, not only the request line and path, so a
+    custom GUNICORN access format using a header or environ atom (a redirect's
+    Location, RAW_URI) cannot leak a key either. Referrers and query strings
+    are dropped whole.
+    """
+
+    _DROPPED: ClassVar[dict[str, str]] = {
+        "f": "-",
+        "{referer}i": "-",
+        "{http_referer}e": "-",
+        "q": "",
+        "{query_string}e": "",
+    }
 
     def atoms(self, resp: Any, req: Any, environ: dict, request_time: Any) -> dict:
         atoms = super().atoms(resp, req, environ, request_time)
-        atoms["U"] = redact(atoms["U"])
+        path = redact_path(environ.get("PATH_INFO") or "/")
         method, _, rest = atoms["r"].partition(" ")
-        target, _, protocol = rest.partition(" ")
-        atoms["r"] = f"{method} {redact(target.split('?', 1)[0])} {protocol}"
-        atoms["q"] = ""
-        atoms["f"] = "-"  # the referrer may hold a private link too
+        protocol = rest.rpartition(" ")[2]
+        atoms["r"] = f"{method} {path} {protocol}"
+        atoms["U"] = path
+        if "{raw_uri}e" in atoms:
+            atoms["{raw_uri}e"] = str(atoms["{raw_uri}e"]).split("?", 1)[0]
+        for name in list(atoms):
+            if isinstance(atoms[name], str) and name not in ("r", "U"):
+                atoms[name] = redact(atoms[name])
+        for name, blank in self._DROPPED.items():
+            if name in atoms:
+                atoms[name] = blank
         return atoms
 
 
 logger_class = RedactingLogger
 
 
-def post_worker_init(worker: Any) -> None:
-    """Start failing readiness the moment this worker is told to stop."""
-    from config.lifecycle import start_draining
+def when_ready(server: Any) -> None:
+    """Turn the master's SIGTERM into: fail readiness, keep serving, then stop.
 
-    previous = signal.getsignal(signal.SIGTERM)
+    gunicorn alone stops at once on SIGTERM: its workers close the listening
+    socket while a balancer may still be sending. Here the first SIGTERM
+    makes /readyz fail in every worker at once (a flag in memory shared with
+    them) and schedules the normal graceful stop DRAIN_SECONDS later; a
+    second SIGTERM starts that graceful stop at once (requests in flight
+    still get the graceful timeout). SIGINT and SIGQUIT keep their quick stop.
 
-    def on_term(signum: int, frame: Any) -> None:
+    Runs in the master before the first worker is forked, so the flag's
+    shared memory exists before any worker does.
+    """
+    from config.lifecycle import is_draining, start_draining
+
+    graceful_stop = server.handle_term  # raises StopIteration: the arbiter halts
+
+    def handle_term() -> None:
+        if is_draining() or DRAIN_SECONDS <= 0:
+            start_draining()
+            graceful_stop()
+            return
         start_draining()
-        if callable(previous):
-            previous(signum, frame)
+        server.log.info("Draining: /readyz fails now, graceful stop in %ss", DRAIN_SECONDS)
+        timer = threading.Timer(DRAIN_SECONDS, server.signal, args=(signal.SIGTERM, None))
+        timer.daemon = True
+        timer.start()
 
-    signal.signal(signal.SIGTERM, on_term)
+    server.handle_term = handle_term
