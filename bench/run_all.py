@@ -5,6 +5,7 @@ python bench/run_all.py
 
 import os
 import platform
+import secrets
 import subprocess
 import sys
 from datetime import date
@@ -27,15 +28,27 @@ def machine() -> str:
     return f"{cpu}, {cores} cores, Python {platform.python_version()}, {date.today()}"
 
 
+# The benchmarks that need servers use the local PostgreSQL and Redis unless
+# told otherwise (bench/pages.py creates its database when missing).
+DEFAULTS = {
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/littlesteps_bench",
+    "REDIS_URL": "redis://127.0.0.1:6379/14",
+    "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+}
+
+
 def main() -> int:
     print(f"Machine: {machine()}")
+    env = {**DEFAULTS, **os.environ}
     failed = []
     for name in SCRIPTS:
         script = BENCH / name
         if not script.exists():
             continue
         print(f"\n=== {name} ===", flush=True)
-        result = subprocess.run([sys.executable, str(script)], cwd=BENCH.parent, check=False)
+        result = subprocess.run(
+            [sys.executable, str(script)], cwd=BENCH.parent, env=env, check=False
+        )
         if result.returncode != 0:
             failed.append(name)
     # The figures are the result: a missed target is reported, not a crash.

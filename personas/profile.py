@@ -117,13 +117,19 @@ def validate_answers(answers: Any) -> dict[str, Any]:
     for key in answers:
         if key not in known:
             raise AnswersError(str(key), "is not a known key")
+    # Checked in the documented order, so the first problem named is the
+    # first one a reader of the file meets.
+    devices = _choices(answers, "devices", DEVICES)
+    capability = _integer(answers, "capability", 1, 4)
+    habits = _choices(answers, "habits", HABITS)
+    visibility = _choice(answers, "visibility", VISIBILITY)
     adversaries = _choices(answers, "adversaries", ADVERSARIES)
     close = bool(CLOSE_ADVERSARIES & set(adversaries))
     return {
-        "devices": list(_choices(answers, "devices", DEVICES)),
-        "capability": _integer(answers, "capability", 1, 4),
-        "habits": list(_choices(answers, "habits", HABITS)),
-        "visibility": _choice(answers, "visibility", VISIBILITY),
+        "devices": list(devices),
+        "capability": capability,
+        "habits": list(habits),
+        "visibility": visibility,
         "adversaries": list(adversaries),
         "minutes_per_week": _integer(answers, "minutes_per_week", *MINUTES_RANGE),
         "group": _choice(answers, "group", GROUPS),
