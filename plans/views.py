@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -141,6 +142,7 @@ def create(request: HttpRequest) -> HttpResponse:
     return redirect(plan)
 
 
+@never_cache  # a private page: no shared cache may keep it
 @vary_on_headers("HX-Request")
 @require_GET
 def detail(request: HttpRequest, key: str) -> HttpResponse:

@@ -37,6 +37,7 @@ def test_the_plan_page_puts_the_persons_own_devices_first(client):
     response = client.get(f"/p/{plan.key}/")
     assert response.status_code == 200
     assert "HX-Request" in response["Vary"]
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
     text = response.content.decode()
     card = text[text.index("This week") : text.index("The weeks ahead")]
     step = get_catalogue().step(first_pending(plan).slug)
