@@ -10,10 +10,12 @@ register = template.Library()
 def mentor_panel(context: template.Context, plan: Plan) -> dict[str, object]:
     """The person's helpers on their plan page: sharing on or off, and notes received."""
     request = context["request"]
+    mentorships = selectors.mentorships_for_plan(plan=plan)
     return {
         "plan": plan,
-        "mentorships": selectors.mentorships_for_plan(plan=plan),
-        "nudges": selectors.nudges_for_plan(plan=plan),
+        "mentorships": mentorships,
+        # Most plans have no helper: then there are no notes to look for.
+        "nudges": selectors.nudges_for_plan(plan=plan) if mentorships else [],
         "careful": selectors.someone_close_is_a_worry(plan=plan),
         "can_manage": selectors.can_manage_sharing(user=request.user, plan=plan),
         "csrf_token": context.get("csrf_token"),
