@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from mentors.models import MentorProfile, Mentorship, Nudge
 from mentors.services import mentorship_next_nudge_at
-from personas.profile import CLOSE_ADVERSARIES
 from plans.catalogue import Step, get_catalogue
 from plans.models import Plan, PlanStep
 
@@ -98,11 +97,6 @@ def shared_people_for_mentor(*, mentor: MentorProfile) -> list[SharedPerson]:
 
 def shared_person(*, mentorship: Mentorship) -> SharedPerson:
     return _shared_person(mentorship)
-
-
-def someone_close_is_a_worry(*, plan: Plan) -> bool:
-    """Partner or family among the person's worries: sharing needs a safety note."""
-    return bool(CLOSE_ADVERSARIES & set(plan.profile.get("adversaries", [])))
 
 
 def can_manage_sharing(*, user: AbstractBaseUser | AnonymousUser, plan: Plan) -> bool:

@@ -265,7 +265,7 @@ def share_choice(request: HttpRequest, key: str) -> HttpResponse:
         {
             "plan": plan,
             "mentor": invite.mentor,
-            "careful": selectors.someone_close_is_a_worry(plan=plan),
+            "careful": plan.someone_close_is_a_worry,
         },
     )
 

@@ -10,6 +10,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from personas.profile import CLOSE_ADVERSARIES
+
 
 def new_plan_key() -> str:
     # 32 random bytes (256 bits), URL-safe: the private link, never the id.
@@ -45,6 +47,11 @@ class Plan(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("plans:detail", args=[self.key])
+
+    @property
+    def someone_close_is_a_worry(self) -> bool:
+        """A partner, an ex or family is a worry: pages and prints take care."""
+        return bool(CLOSE_ADVERSARIES & set(self.profile.get("adversaries") or ()))
 
 
 class PlanStep(models.Model):

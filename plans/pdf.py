@@ -48,7 +48,6 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from personas import catalogue as persona_catalogue
-from personas.profile import CLOSE_ADVERSARIES
 from plans.catalogue import HowTo, Step, get_catalogue
 from plans.models import Plan, PlanStep
 
@@ -112,11 +111,6 @@ class PrintOptions:
         return PAPER_SIZES[self.paper]
 
 
-def plan_is_careful(plan: Plan) -> bool:
-    """Someone close (a partner, an ex or family) is one of the person's worries."""
-    return bool(CLOSE_ADVERSARIES & set(plan.profile.get("adversaries") or ()))
-
-
 def _on_off(value: str | None, *, default: bool) -> bool:
     if value == "on":
         return True
@@ -134,7 +128,7 @@ def print_options_for(*, plan: Plan, query: Mapping[str, str]) -> PrintOptions:
     paper = query.get("paper", DEFAULT_PAPER)
     if paper not in PAPER_SIZES:
         paper = DEFAULT_PAPER
-    discreet = _on_off(query.get("discreet"), default=plan_is_careful(plan))
+    discreet = _on_off(query.get("discreet"), default=plan.someone_close_is_a_worry)
     qr = _on_off(query.get("qr"), default=not discreet)
     return PrintOptions(paper=paper, discreet=discreet, qr=qr)
 
@@ -334,7 +328,7 @@ def plan_pdf_html(*, plan: Plan, options: PrintOptions, mentor: Mentor | None = 
         "mentor_name": mentor[0] if mentor else "",
         "mentor_note": mentor_note,
         "qr": qr_svg(plan_link(plan)) if options.qr else "",
-        "careful": plan_is_careful(plan),
+        "careful": plan.someone_close_is_a_worry,
         "notes_lines": range(NOTES_LINES),
     }
     return render_to_string("plans/pdf.html", context)

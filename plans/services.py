@@ -74,6 +74,9 @@ def plan_reflow(
     """
     catalogue = catalogue or get_catalogue()
     steps = list(Plan.objects.select_for_update().get(pk=plan.pk).steps.all())
+    # Every re-flow follows a change, even the last tick: caches keyed on
+    # updated_at (the weeks ahead, the printed plan) must see it.
+    Plan.objects.filter(pk=plan.pk).update(updated_at=timezone.now())
     week = current_week(steps)
     if week is None:
         return
@@ -104,7 +107,6 @@ def plan_reflow(
             row.status = PlanStep.Status.NOT_NOW
             row.status_changed_at = previous.status_changed_at
     PlanStep.objects.bulk_create(rows)
-    Plan.objects.filter(pk=plan.pk).update(updated_at=timezone.now())
 
 
 @transaction.atomic

@@ -27,7 +27,6 @@ from plans.catalogue import HowTo, Step, get_catalogue
 from plans.models import Plan, PlanStep
 
 WEEKS_AHEAD_CACHE_SECONDS = 60 * 60 * 24
-CLOSE_WORRIES = frozenset({"partner", "family"})
 MARK_MESSAGES = {
     PlanStep.Status.DONE: "Well done. That is one more small step behind you.",
     PlanStep.Status.NOT_NOW: "That's fine. We moved it to a later week.",
@@ -100,7 +99,7 @@ def _plan_context(request: HttpRequest, plan: Plan) -> dict[str, object]:
     ]
     persona = persona_catalogue.get_catalogue().personas.get(plan.persona)
     is_owner = request.user.is_authenticated and plan.owner_id == request.user.pk
-    careful = bool(CLOSE_WORRIES & set(plan.profile.get("adversaries", [])))
+    careful = plan.someone_close_is_a_worry
     return {
         "plan": plan,
         "persona": persona,

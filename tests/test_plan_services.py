@@ -103,3 +103,19 @@ def test_saving_attaches_an_anonymous_plan_once(django_user_model):
     assert not services.plan_attach(plan=plan, user=bob)
     plan.refresh_from_db()
     assert plan.owner == alice
+
+
+def test_every_change_moves_updated_at_even_the_last_tick():
+    plan = make_plan()
+    last = list(plan.steps.all())
+    plan.steps.exclude(pk=last[-1].pk).update(status="done")
+    plan.refresh_from_db()
+    before = plan.updated_at
+    services.step_mark(plan=plan, slug=last[-1].slug, status="done")
+    plan.refresh_from_db()
+    assert plan.updated_at > before
+
+
+def test_a_plan_knows_when_someone_close_is_a_worry():
+    assert make_plan(AT_RISK_ANSWERS).someone_close_is_a_worry
+    assert not make_plan().someone_close_is_a_worry

@@ -16,7 +16,7 @@ def mentor_panel(context: template.Context, plan: Plan) -> dict[str, object]:
         "mentorships": mentorships,
         # Most plans have no helper: then there are no notes to look for.
         "nudges": selectors.nudges_for_plan(plan=plan) if mentorships else [],
-        "careful": selectors.someone_close_is_a_worry(plan=plan),
+        "careful": plan.someone_close_is_a_worry,
         "can_manage": selectors.can_manage_sharing(user=request.user, plan=plan),
         "csrf_token": context.get("csrf_token"),
     }
