@@ -128,6 +128,13 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rendered pages kept in each process's memory, in front of the shared cache
+# (config/pagecache.py): a few hundred pages of up to about 40 KB each.
+CACHES["pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "pages",
+    "OPTIONS": {"MAX_ENTRIES": env.int("PAGE_CACHE_LOCAL_ENTRIES", default=500)},
+}
 
 # Without Redis, `make run` uses kombu's file-system transport: a folder
 # under var/ is the queue, so a newcomer sees background work with no server.

@@ -21,6 +21,7 @@ from django.utils import timezone
 from mentors.models import NUDGE_MAX_LENGTH, Invite, MentorProfile, Mentorship, Nudge
 from plans import reminders
 from plans.models import Plan, ReminderSettings
+from plans.services import plans_page_changed
 
 INVITE_DEFAULT_DAYS = 30
 INVITE_MAX_DAYS = 90
@@ -45,7 +46,14 @@ def mentor_profile_save(
     profile.what_i_do = what_i_do.strip()
     profile.mistake_i_made = mistake_i_made.strip()
     profile.full_clean()
-    profile.save()
+    with transaction.atomic():
+        profile.save()
+        # Their name shows on the plan pages of the people they help.
+        plans_page_changed(
+            plan_ids=profile.mentorships.filter(ended_at__isnull=True).values_list(
+                "plan_id", flat=True
+            )
+        )
     return profile
 
 
@@ -111,6 +119,7 @@ def invite_use(*, invite_id: int, plan: Plan, share_progress: bool) -> Mentorshi
             raise MentorError(
                 f"Your plan is already linked to {invite.mentor.display_name}."
             ) from None
+        plans_page_changed(plan_ids=[plan.pk])
     return mentorship
 
 
@@ -120,7 +129,9 @@ def mentorship_set_sharing(*, mentorship: Mentorship, share: bool) -> Mentorship
     mentorship.share_progress = share
     mentorship.share_changed_at = timezone.now()
     mentorship.full_clean(validate_constraints=False)
-    mentorship.save(update_fields=["share_progress", "share_changed_at"])
+    with transaction.atomic():
+        mentorship.save(update_fields=["share_progress", "share_changed_at"])
+        plans_page_changed(plan_ids=[mentorship.plan_id])
     return mentorship
 
 
@@ -156,6 +167,7 @@ def nudge_send(*, mentorship: Mentorship, message: str) -> Nudge:
         nudge = Nudge(mentorship=locked, message=message)
         nudge.full_clean()
         nudge.save()
+        plans_page_changed(plan_ids=[locked.plan_id])
         if nudge_email_address(plan=locked.plan) is not None:
             transaction.on_commit(lambda: _enqueue_nudge_email(nudge.pk))
     return nudge

@@ -7,6 +7,7 @@ logged.
 """
 
 import functools
+import hashlib
 from typing import Any
 
 from django.contrib import messages
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
+from config import pagecache
 from personas.catalogue import PersonaCatalogue, get_catalogue
 from personas.matching import Match, rank
 from personas.profile import AnswersError, Profile, profile_from_answers
@@ -88,9 +90,29 @@ def _render_question(
         "error": error,
         "back_url": reverse("personas:question", args=[steps[index - 1].slug]) if index else None,
     }
-    partial = request.htmx and not request.htmx.history_restore_request
+    partial = bool(request.htmx) and not request.htmx.history_restore_request
     template = "personas/_question_card.html" if partial else "personas/question.html"
-    return render(request, template, context)
+    if error:
+        return render(request, template, context)
+    # A question looks the same for everyone at the same point with the same
+    # answers, so each look is rendered once and kept (config/pagecache.py).
+    # The key names everything the page shows; signed in or not changes the
+    # header.
+    shown = repr(
+        [
+            question.slug,
+            context["number"],
+            context["total"],
+            sorted(context["selected"] or []),
+            context["back_url"],
+            partial,
+            request.user.is_authenticated,
+        ]
+    )
+    digest = hashlib.sha256(shown.encode()).hexdigest()
+    return pagecache.render_cached(
+        request, template, lambda: context, key=f"question:{digest}", state=""
+    )
 
 
 def _go_to(request: HttpRequest, url: str) -> HttpResponse:

@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from plans.catalogue import get_catalogue
 from plans.models import Plan, PlanStep, ReminderLog, ReminderSettings, new_feed_key
+from plans.services import plans_page_changed
 
 log = logging.getLogger(__name__)
 
@@ -209,8 +210,10 @@ def reminder_settings_update(
         if not reminder.active:
             reminder.active_since = now
             reminder.bounce_count = 0
-            reminder.stopped_by_bounces = False
             reminder.paused_until = None
+            if reminder.stopped_by_bounces:
+                reminder.stopped_by_bounces = False
+                plans_page_changed(plan_ids=[plan.pk])  # its note on the plan page goes
     reminder.active = active
     reminder.next_due_at = _settings_next_due(reminder, now=now)
     reminder.full_clean()
@@ -559,9 +562,16 @@ def _record_permanent_failure(*, log_row: ReminderLog, error: BaseException) -> 
         ReminderSettings.objects.filter(plan_id=log_row.plan_id).update(
             bounce_count=F("bounce_count") + 1
         )
-        ReminderSettings.objects.filter(
-            plan_id=log_row.plan_id, bounce_count__gte=MAX_PERMANENT_FAILURES
-        ).filter(Q(active=True)).update(active=False, stopped_by_bounces=True, next_due_at=None)
+        stopped = (
+            ReminderSettings.objects.filter(
+                plan_id=log_row.plan_id, bounce_count__gte=MAX_PERMANENT_FAILURES
+            )
+            .filter(Q(active=True))
+            .update(active=False, stopped_by_bounces=True, next_due_at=None)
+        )
+        if stopped:
+            # The plan page says so.
+            plans_page_changed(plan_ids=[log_row.plan_id])
 
 
 # --- Calendar feed ------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 import datetime
 import logging
+from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
@@ -71,12 +72,17 @@ def plan_reflow(
     Closed steps (done, already did) stay where they were. Steps still to do
     in a week that already has a closed step stay in that week too, so no
     week ends up with more than two steps.
+
+    Only the rows whose place changes are written: after a tick most steps
+    stay where they were, so most re-flows write few rows or none.
     """
     catalogue = catalogue or get_catalogue()
-    steps = list(Plan.objects.select_for_update().get(pk=plan.pk).steps.all())
-    # Every re-flow follows a change, even the last tick: caches keyed on
-    # updated_at (the weeks ahead, the printed plan) must see it.
+    # The UPDATE locks the plan's row until the end of the transaction, so
+    # two changes to one plan re-flow one after the other. Every re-flow
+    # follows a change, even the last tick: caches keyed on updated_at (the
+    # plan page, the printed plan) must see it.
     Plan.objects.filter(pk=plan.pk).update(updated_at=timezone.now())
+    steps = list(PlanStep.objects.filter(plan_id=plan.pk))
     week = current_week(steps)
     if week is None:
         return
@@ -89,7 +95,6 @@ def plan_reflow(
         for step in steps:
             if step.week == week and step.is_pending and step.slug not in not_before:
                 settled[step.slug] = PlanStep.Status.DONE
-    keep = {slug for slug in settled}
     generated = generate(
         Profile.from_dict(plan.profile),
         catalogue,
@@ -98,15 +103,26 @@ def plan_reflow(
         not_before=not_before,
         pace=plan.pace,
     )
-    old = {s.slug: s for s in steps}
-    PlanStep.objects.filter(plan=plan).exclude(slug__in=keep).delete()
-    rows = _rows(plan, generated)
-    for row in rows:
-        previous = old.get(row.slug)
-        if previous is not None and previous.status == PlanStep.Status.NOT_NOW:
-            row.status = PlanStep.Status.NOT_NOW
-            row.status_changed_at = previous.status_changed_at
-    PlanStep.objects.bulk_create(rows)
+    wanted = {row.slug: row for row in _rows(plan, generated)}
+    old = {s.slug: s for s in steps if s.slug not in settled}
+    gone = [s.pk for slug, s in old.items() if slug not in wanted]
+    moved = []
+    for slug, previous in old.items():
+        row = wanted.get(slug)
+        if row is not None and (previous.week, previous.order, previous.reasons) != (
+            row.week,
+            row.order,
+            row.reasons,
+        ):
+            previous.week, previous.order, previous.reasons = row.week, row.order, row.reasons
+            moved.append(previous)
+    new = [row for slug, row in wanted.items() if slug not in old]
+    if gone:
+        PlanStep.objects.filter(pk__in=gone).delete()
+    if moved:
+        PlanStep.objects.bulk_update(moved, ["week", "order", "reasons"])
+    if new:
+        PlanStep.objects.bulk_create(new)
 
 
 @transaction.atomic
@@ -123,7 +139,9 @@ def step_mark(*, plan: Plan, slug: str, status: str) -> PlanStep:
         raise StepMarkError("That step is already ticked off, so there is nothing to move.")
     step.status = status
     step.status_changed_at = timezone.now()
-    step.full_clean()
+    # The row was found by its plan and slug, and only its status changes:
+    # the checks of those two (two more queries) cannot fail here.
+    step.full_clean(exclude=["plan"], validate_unique=False, validate_constraints=False)
     step.save(update_fields=["status", "status_changed_at"])
     not_before = {}
     if status == PlanStep.Status.NOT_NOW:
@@ -155,3 +173,13 @@ def plan_attach(*, plan: Plan, user: User) -> bool:
 def plan_set_link(*, plan: Plan, enabled: bool) -> None:
     Plan.objects.filter(pk=plan.pk).update(link_enabled=enabled, updated_at=timezone.now())
     plan.link_enabled = enabled
+
+
+def plans_page_changed(*, plan_ids: Iterable[int]) -> None:
+    """Something the plan page shows beside the plan's own steps changed.
+
+    A helper joined, changed their name or sharing, or sent a note; reminders
+    stopped or started again. The stamp tells the cached plan page
+    (views.detail) to render again.
+    """
+    Plan.objects.filter(pk__in=list(plan_ids)).update(page_changed_at=timezone.now())

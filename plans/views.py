@@ -5,13 +5,13 @@ plan's main card is swapped in place. Every view that takes a key checks
 access in one place: _get_plan_for_request.
 """
 
+import hashlib
 from dataclasses import dataclass
 from itertools import groupby
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -20,11 +20,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from config import pagecache
 from personas import catalogue as persona_catalogue
 from personas.views import chosen_match, clear_assessment, session_profile
-from plans import hooks, privacy, services
+from plans import hooks, privacy, selectors, services
 from plans.catalogue import HowTo, Step, get_catalogue
-from plans.models import Plan, PlanStep
+from plans.models import Plan, PlanStep, ReminderSettings
 
 WEEKS_AHEAD_CACHE_SECONDS = 60 * 60 * 24
 MARK_MESSAGES = {
@@ -36,8 +37,7 @@ MARK_MESSAGES = {
 
 def _get_plan_for_request(request: HttpRequest, key: str) -> Plan:
     """The plan behind a private link, or 404 for a wrong key or a closed link."""
-    # The reminder settings come along: the plan page shows their state.
-    plan = Plan.objects.select_related("reminder_settings").filter(key=key).first()
+    plan = selectors.plan_by_key(key)
     if plan is None:
         raise Http404("No such plan")
     is_owner = request.user.is_authenticated and plan.owner_id == request.user.pk
@@ -50,8 +50,10 @@ def _get_plan_for_request(request: HttpRequest, key: str) -> Plan:
 class ShownStep:
     row: PlanStep
     step: Step
-    own_how_tos: tuple[HowTo, ...]
-    other_how_tos: tuple[HowTo, ...]
+    # The how-to texts, for this week's steps only: the weeks ahead show
+    # titles and summaries.
+    own_how_tos: tuple[HowTo, ...] = ()
+    other_how_tos: tuple[HowTo, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -64,18 +66,25 @@ class ShownWeek:
         return sum(s.step.minutes for s in self.steps)
 
 
-def _weeks_ahead_html(
-    plan: Plan, catalogue_version: str, weeks: list[ShownWeek], careful: bool
-) -> str:
-    """The folded weeks ahead: the largest part of the page, and the same on
-    every visit until the plan changes, so it is rendered once and cached."""
-    key = f"plan-weeks:{plan.pk}:{plan.updated_at.timestamp()}:{catalogue_version}:{careful}"
-    html = cache.get(key)
+def _weeks_ahead_html(catalogue_version: str, weeks: list[ShownWeek], careful: bool) -> str:
+    """The folded weeks ahead: the largest part of the page.
+
+    Cached by what it shows (each week's steps and reasons), not by the plan:
+    a tick this week leaves the weeks ahead as they were, so the copy made
+    before the tick still serves, and plans that share their weeks ahead
+    share one copy.
+    """
+    shown = repr(
+        [(w.number, [(s.row.slug, s.row.reasons) for s in w.steps]) for w in weeks]
+    ).encode()
+    digest = hashlib.sha256(shown).hexdigest()
+    key = f"plan-weeks:{pagecache.release()}:{catalogue_version}:{careful}:{digest}"
+    html = pagecache.cache_get(key)
     if html is None:
         html = render_to_string(
             "plans/_weeks_ahead.html", {"weeks_ahead": weeks, "careful": careful}
         )
-        cache.set(key, html, WEEKS_AHEAD_CACHE_SECONDS)
+        pagecache.cache_set(key, html, WEEKS_AHEAD_CACHE_SECONDS)
     # render_to_string gives a SafeString, and the cache keeps its type.
     return html
 
@@ -84,28 +93,26 @@ def _plan_context(request: HttpRequest, plan: Plan) -> dict[str, object]:
     catalogue = get_catalogue()
     devices = plan.profile.get("devices", [])
     rows = list(plan.steps.all())
-
-    def shown(row: PlanStep) -> ShownStep:
-        step = catalogue.step(row.slug)
-        own, others = step.how_tos_for(devices)
-        return ShownStep(row, step, own, others)
-
-    pending = [shown(r) for r in rows if r.is_pending]
-    closed = [shown(r) for r in rows if r.is_closed]
-    this_week = pending[0] if pending else None
+    pending = [ShownStep(r, catalogue.step(r.slug)) for r in rows if r.is_pending]
+    closed = [ShownStep(r, catalogue.step(r.slug)) for r in rows if r.is_closed]
     weeks = [
         ShownWeek(number, tuple(steps))
         for number, steps in groupby(pending, key=lambda s: s.row.week)
     ]
+    this_week = ()
+    if weeks:
+        this_week = tuple(
+            ShownStep(s.row, s.step, *s.step.how_tos_for(devices)) for s in weeks[0].steps
+        )
     persona = persona_catalogue.get_catalogue().personas.get(plan.persona)
     is_owner = request.user.is_authenticated and plan.owner_id == request.user.pk
     careful = plan.someone_close_is_a_worry
     return {
         "plan": plan,
         "persona": persona,
-        "this_week": this_week,
-        "also_this_week": weeks[0].steps[1:] if weeks else (),
-        "weeks_ahead_html": _weeks_ahead_html(plan, catalogue.version, weeks[1:], careful),
+        "this_week": this_week[0] if this_week else None,
+        "also_this_week": this_week[1:],
+        "weeks_ahead_html": _weeks_ahead_html(catalogue.version, weeks[1:], careful),
         "done": [s for s in closed if s.row.status == PlanStep.Status.DONE],
         "already": [s for s in closed if s.row.status == PlanStep.Status.ALREADY],
         "done_count": len(closed),
@@ -114,6 +121,14 @@ def _plan_context(request: HttpRequest, plan: Plan) -> dict[str, object]:
         # Back from signing in to save: offer the Save button first.
         "saving": request.GET.get("saving") == "1" and plan.owner_id is None,
         "careful": careful,
+    }
+
+
+def _detail_context(request: HttpRequest, plan: Plan) -> dict[str, object]:
+    """The whole page: the plan card (also sent alone to htmx) and the tools around it."""
+    return {
+        **_plan_context(request, plan),
+        "reminders_stopped": _reminders_stopped_by_bounces(plan),
     }
 
 
@@ -147,7 +162,37 @@ def create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def detail(request: HttpRequest, key: str) -> HttpResponse:
     plan = _get_plan_for_request(request, key)
-    return render(request, "plans/detail.html", _plan_context(request, plan))
+    if request.GET.get("saving") == "1" and plan.owner_id is None:
+        return render(request, "plans/detail.html", _detail_context(request, plan))
+    # The page is kept rendered (config/pagecache.py) until one of these
+    # changes. updated_at moves with every change to the plan and its steps
+    # (services.plan_reflow), page_changed_at with every change to the rest
+    # of what the page shows: helpers, their notes, stopped reminders.
+    if request.user.is_authenticated:
+        viewer = "owner" if plan.owner_id == request.user.pk else "signed-in"
+    else:
+        viewer = "anyone"
+    state = "|".join(
+        [
+            plan.updated_at.isoformat(),
+            plan.page_changed_at.isoformat() if plan.page_changed_at else "",
+            get_catalogue().version,
+        ]
+    )
+    return pagecache.render_cached(
+        request,
+        "plans/detail.html",
+        lambda: _detail_context(request, plan),
+        key=f"plan:{plan.pk}:{viewer}:{bool(request.htmx)}",
+        state=state,
+    )
+
+
+def _reminders_stopped_by_bounces(plan: Plan) -> bool:
+    try:
+        return plan.reminder_settings.stopped_by_bounces
+    except ReminderSettings.DoesNotExist:
+        return False
 
 
 @require_POST
@@ -164,7 +209,6 @@ def mark(request: HttpRequest, key: str, slug: str) -> HttpResponse:
         if not request.htmx:
             messages.success(request, celebration)
     if request.htmx:
-        plan.refresh_from_db()
         context = {**_plan_context(request, plan), "celebration": celebration}
         return render(request, "plans/_progress.html", context)
     return redirect(plan)

@@ -24,6 +24,21 @@ def _plain_static_storage(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _caches_of_its_own(settings):
+    # Every test starts with empty caches: a page or fragment kept by one
+    # test is never served to another. A fresh prefix (and, for memory
+    # caches, a fresh store) instead of a flush, which would also empty the
+    # Celery queue that shares the Redis database.
+    run = uuid.uuid4().hex
+    fresh = {}
+    for alias, config in settings.CACHES.items():
+        fresh[alias] = {**config, "KEY_PREFIX": run}
+        if config["BACKEND"].endswith("LocMemCache"):
+            fresh[alias]["LOCATION"] = f"{alias}-{run}"
+    settings.CACHES = fresh
+
+
 @pytest.fixture(scope="session")
 def redis_url() -> str:
     """The real Redis; skipped with a reason on a laptop without it, a failure in CI."""

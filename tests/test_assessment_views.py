@@ -182,6 +182,46 @@ def test_back_keeps_single_answers_and_none_of_these(client):
     assert not is_checked(page, "3")
 
 
+def test_a_question_is_rendered_once_and_then_served_with_no_query(
+    client, django_assert_num_queries
+):
+    first = client.get(url("devices"))
+    assert "personas/question.html" in [t.name for t in first.templates]
+    with django_assert_num_queries(0):
+        again = Client().get(url("devices"))
+    assert again.templates == []
+    assert "Question 1 of 7" in text(again)
+
+
+def test_a_kept_question_shows_each_person_their_own_answers(client):
+    answer(client, "devices", ["iphone", "mac"])
+    assert is_checked(text(client.get(url("devices"))), "mac")
+    other = Client()
+    answer(other, "devices", ["android"])
+    page = text(other.get(url("devices")))
+    assert is_checked(page, "android")
+    assert not is_checked(page, "mac")
+    fresh = text(Client().get(url("devices")))
+    assert not any(is_checked(fresh, v) for v in ("iphone", "mac", "android"))
+    assert is_checked(text(client.get(url("devices"))), "mac")
+
+
+def test_a_kept_question_carries_each_visitors_own_working_token():
+    Client().get(url("devices"))  # now kept
+    tokens = []
+    for _ in range(2):
+        visitor = Client(enforce_csrf_checks=True)
+        page = text(visitor.get(url("devices")))
+        token = re.search(r'csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        response = visitor.post(
+            url("devices"), {"answer": ["android"], "csrfmiddlewaretoken": token}
+        )
+        assert response.status_code == 302
+        assert stored(visitor) == {"devices": ["android"]}
+        tokens.append(token)
+    assert tokens[0] != tokens[1]
+
+
 def test_changing_an_earlier_answer_keeps_the_later_ones(client):
     answer_all(client, BRUCE)
     response = answer(client, "devices", ["iphone"], follow=True)

@@ -119,3 +119,38 @@ def test_every_change_moves_updated_at_even_the_last_tick():
 def test_a_plan_knows_when_someone_close_is_a_worry():
     assert make_plan(AT_RISK_ANSWERS).someone_close_is_a_worry
     assert not make_plan().someone_close_is_a_worry
+
+
+def _places(plan: Plan) -> dict[str, tuple]:
+    return {s.slug: (s.week, s.order, s.reasons, s.status) for s in pending(plan)}
+
+
+def _rows(plan: Plan) -> dict[str, tuple]:
+    return {s.slug: (s.pk, s.created_at) for s in plan.steps.all()}
+
+
+def test_a_tick_leaves_the_steps_that_stay_in_place_untouched(django_assert_max_num_queries):
+    plan = make_plan()
+    before, rows_before = _places(plan), _rows(plan)
+    first = pending(plan)[0]
+    with django_assert_max_num_queries(10):
+        services.step_mark(plan=plan, slug=first.slug, status="done")
+    after, rows_after = _places(plan), _rows(plan)
+    stayed = [slug for slug in after if before.get(slug) == after[slug]]
+    # Nearly every step keeps its week; only the far end of the plan moves,
+    # as a step from beyond it comes in.
+    assert len(stayed) >= 0.8 * len(after)
+    assert all(rows_after[slug] == rows_before[slug] for slug in stayed)
+
+
+def test_not_now_moves_the_rows_and_keeps_them(django_assert_max_num_queries):
+    plan = make_plan()
+    before, rows_before = _places(plan), _rows(plan)
+    first = pending(plan)[0]
+    with django_assert_max_num_queries(10):
+        services.step_mark(plan=plan, slug=first.slug, status="not_now")
+    after, rows_after = _places(plan), _rows(plan)
+    assert after[first.slug][0] > before[first.slug][0]
+    assert after[first.slug][3] == PlanStep.Status.NOT_NOW
+    kept = set(before) & set(after)
+    assert all(rows_after[slug] == rows_before[slug] for slug in kept)

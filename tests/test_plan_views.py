@@ -194,14 +194,30 @@ def test_the_plan_page_needs_the_same_few_queries_for_small_and_large_plans(
     assert counts[0] == counts[1]
 
 
-def test_the_weeks_ahead_are_rendered_once_until_the_plan_changes(client):
+def _templates(response) -> list[str]:
+    return [t.name for t in response.templates]
+
+
+def test_the_weeks_ahead_are_rendered_again_only_when_they_change(client):
     plan = make_plan()
-    rendered = [t.name for t in client.get(f"/p/{plan.key}/").templates]
-    assert "plans/_weeks_ahead.html" in rendered
-    again = client.get(f"/p/{plan.key}/")
-    assert "plans/_weeks_ahead.html" not in [t.name for t in again.templates]
-    assert "The weeks ahead" in again.content.decode()
+    assert "plans/_weeks_ahead.html" in _templates(client.get(f"/p/{plan.key}/"))
     step = first_pending(plan)
-    client.post(f"/p/{plan.key}/steps/{step.slug}/", {"status": "done"})
-    after = [t.name for t in client.get(f"/p/{plan.key}/").templates]
-    assert "plans/_weeks_ahead.html" in after
+    # Not now moves the step into the weeks ahead: they are drawn again...
+    moved = client.post(
+        f"/p/{plan.key}/steps/{step.slug}/", {"status": "not_now"}, HTTP_HX_REQUEST="true"
+    )
+    assert "plans/_weeks_ahead.html" in _templates(moved)
+    ahead = moved.content.decode().split('id="ahead-heading"')[1]
+    assert get_catalogue().step(step.slug).title in ahead
+    # ...once: the whole page after it uses the same drawing.
+    page = client.get(f"/p/{plan.key}/")
+    assert "plans/_weeks_ahead.html" not in _templates(page)
+    assert ahead in page.content.decode()
+
+
+def test_plans_with_the_same_weeks_ahead_share_one_rendered_copy(client):
+    first, second = make_plan(), make_plan()
+    assert "plans/_weeks_ahead.html" in _templates(client.get(f"/p/{first.key}/"))
+    page = client.get(f"/p/{second.key}/")
+    assert "plans/_weeks_ahead.html" not in _templates(page)
+    assert "The weeks ahead" in page.content.decode()

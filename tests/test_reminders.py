@@ -319,6 +319,7 @@ def test_three_refused_addresses_stop_reminders_and_the_plan_page_says_so(
 ):
     plan, _user = _owned_plan(django_user_model)
     _turn_on(plan, now=_utc(2027, 1, 1))
+    assert "did not arrive" not in client.get(plan.get_absolute_url()).content.decode()
     refused = smtplib.SMTPRecipientsRefused({"sam@example.org": (550, b"no such user")})
     for week in range(3):
         now = _utc(2027, 1, 4) + datetime.timedelta(weeks=week)
@@ -336,6 +337,8 @@ def test_three_refused_addresses_stop_reminders_and_the_plan_page_says_so(
     assert ReminderLog.objects.filter(status=ReminderLog.Status.FAILED).count() == 3
     page = client.get(plan.get_absolute_url())
     assert "did not arrive three times" in page.content.decode()
+    _turn_on(plan, now=_utc(2027, 2, 1))
+    assert "did not arrive" not in client.get(plan.get_absolute_url()).content.decode()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,0 +1,122 @@
+"""Whole pages kept rendered in the cache, each served with its own CSRF token.
+
+Some pages are the same for everybody in the same state: a question nobody
+has answered yet, a plan page between two changes. Rendering them is most of
+their cost, so they are rendered once per state and kept. Only the CSRF token
+differs per visitor: the cached copy holds a random marker where the token
+goes, and each response gets a fresh token put in its place.
+
+A cached copy is stored under a key that names the page and the viewer's
+kind, together with the state it was rendered from. It is used only while
+that state still holds; otherwise the page is rendered again and replaces
+it. So the state must hold everything the page shows (the caller's job),
+and one key per page keeps one copy, however often the state changes.
+
+Pages with a flash message to show are never cached: the message is read
+once, by the render.
+"""
+
+import functools
+import hashlib
+import logging
+import secrets
+import zlib
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.core.cache import cache, caches
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
+
+# Long enough to serve a visit (a reload, the back button, a return from the
+# reminders page); short enough that an edit made outside the app (in the
+# admin) shows within the hour.
+PAGE_CACHE_SECONDS = 60 * 60
+
+# What a page looks like depends on the code and templates of this release,
+# not only on its data: a copy made by another release is never used.
+_RELEASE_FOLDERS = ("templates", "static", "config", "personas", "plans", "mentors", "accounts")
+
+
+@functools.cache
+def release() -> str:
+    """A fingerprint of the templates, static files and code of this release."""
+    digest = hashlib.sha256()
+    base = Path(settings.BASE_DIR)
+    for folder in _RELEASE_FOLDERS:
+        for path in sorted((base / folder).rglob("*")):
+            if path.is_file() and path.suffix in {".html", ".py", ".css", ".js", ".yaml", ".txt"}:
+                digest.update(str(path.relative_to(base)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def cache_get(key: str) -> Any:
+    """The cached value, or None: with the cache down, pages are rendered afresh."""
+    try:
+        return cache.get(key)
+    except Exception:  # the cache server is away: a slower page, never a failed one
+        logger.warning("cache unavailable: rendering without it", exc_info=False)
+        return None
+
+
+def cache_set(key: str, value: Any, timeout: int) -> None:
+    try:
+        cache.set(key, value, timeout)
+    except Exception:  # as above: the page is served all the same
+        logger.warning("cache unavailable: page not kept", exc_info=False)
+
+
+def has_messages(request: HttpRequest) -> bool:
+    """Whether a flash message waits to be shown (without using it up)."""
+    return len(get_messages(request)) > 0
+
+
+def render_cached(
+    request: HttpRequest,
+    template_name: str,
+    build_context: Callable[[], Mapping[str, Any]],
+    *,
+    key: str,
+    state: str,
+    timeout: int = PAGE_CACHE_SECONDS,
+) -> HttpResponse:
+    """The page, from the cache when it was rendered from this same state.
+
+    build_context is called only when the page must be rendered, so the
+    reads it needs are skipped on a hit. Copies are looked for in this
+    process's own memory first (the "pages" cache), then in the shared
+    cache; a copy is only ever used for the state it was made from, so a
+    copy in one process's memory can never be out of date.
+    """
+    if has_messages(request):
+        return HttpResponse(render_to_string(template_name, build_context(), request))
+    full_key = f"page:{release()}:{key}"
+    state_hash = hashlib.sha256(state.encode()).hexdigest()
+    # Kept as text in this process (no unpacking on the busiest path) and
+    # compressed in the shared cache (a sixth of the size).
+    local = caches["pages"]
+    found = local.get(full_key)
+    if found is None or found[0] != state_hash:
+        shared = cache_get(full_key)
+        if shared is not None and shared[0] == state_hash:
+            found = (shared[0], shared[1], zlib.decompress(shared[2]).decode())
+            local.set(full_key, found, timeout)
+        else:
+            found = None
+    if found is None:
+        # A new marker for every render: text in the page (a helper's note)
+        # cannot guess it, so nothing but the token slots is ever replaced.
+        marker = f"csrf{secrets.token_hex(16)}"
+        html = render_to_string(template_name, {**build_context(), "csrf_token": marker}, request)
+        found = (state_hash, marker, html)
+        local.set(full_key, found, timeout)
+        cache_set(full_key, (state_hash, marker, zlib.compress(html.encode(), 6)), timeout)
+    _, marker, html = found
+    return HttpResponse(html.replace(marker, get_token(request)))
