@@ -73,6 +73,21 @@ def cache_set(key: str, value: Any, timeout: int) -> None:
         logger.warning("cache unavailable: page not kept", exc_info=False)
 
 
+def cache_get_many(keys: list[str]) -> dict[str, Any]:
+    try:
+        return cache.get_many(keys)
+    except Exception:  # as above
+        logger.warning("cache unavailable: rendering without it", exc_info=False)
+        return {}
+
+
+def cache_set_many(values: dict[str, Any], timeout: int) -> None:
+    try:
+        cache.set_many(values, timeout)
+    except Exception:  # as above
+        logger.warning("cache unavailable: parts not kept", exc_info=False)
+
+
 def has_messages(request: HttpRequest) -> bool:
     """Whether a flash message waits to be shown (without using it up)."""
     return len(get_messages(request)) > 0
@@ -99,24 +114,24 @@ def render_cached(
         return HttpResponse(render_to_string(template_name, build_context(), request))
     full_key = f"page:{release()}:{key}"
     state_hash = hashlib.sha256(state.encode()).hexdigest()
-    # Kept as text in this process (no unpacking on the busiest path) and
-    # compressed in the shared cache (a sixth of the size).
+    # Kept as bytes, ready to send, in this process, and compressed in the
+    # shared cache (a sixth of the size).
     local = caches["pages"]
     found = local.get(full_key)
     if found is None or found[0] != state_hash:
         shared = cache_get(full_key)
         if shared is not None and shared[0] == state_hash:
-            found = (shared[0], shared[1], zlib.decompress(shared[2]).decode())
+            found = (shared[0], shared[1], zlib.decompress(shared[2]))
             local.set(full_key, found, timeout)
         else:
             found = None
     if found is None:
         # A new marker for every render: text in the page (a helper's note)
         # cannot guess it, so nothing but the token slots is ever replaced.
-        marker = f"csrf{secrets.token_hex(16)}"
-        html = render_to_string(template_name, {**build_context(), "csrf_token": marker}, request)
-        found = (state_hash, marker, html)
+        marker = f"csrf{secrets.token_hex(16)}".encode()
+        context = {**build_context(), "csrf_token": marker.decode()}
+        found = (state_hash, marker, render_to_string(template_name, context, request).encode())
         local.set(full_key, found, timeout)
-        cache_set(full_key, (state_hash, marker, zlib.compress(html.encode(), 6)), timeout)
-    _, marker, html = found
-    return HttpResponse(html.replace(marker, get_token(request)))
+        cache_set(full_key, (state_hash, marker, zlib.compress(found[2], 6)), timeout)
+    _, marker, page = found
+    return HttpResponse(page.replace(marker, get_token(request).encode()))

@@ -3,6 +3,7 @@
 import datetime
 import logging
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from django.db import transaction
 from django.utils import timezone
@@ -57,13 +58,34 @@ def plan_create(
     return plan
 
 
-def current_week(steps: list[PlanStep]) -> int | None:
+def current_week(steps: Iterable[PlanStep]) -> int | None:
     """The week of the first step still to do; None when every step is closed."""
     pending = [s.week for s in steps if s.is_pending]
     return min(pending) if pending else None
 
 
-@transaction.atomic
+class _Placed(NamedTuple):
+    """A step row as the re-flow reads it: the fields it compares, no model."""
+
+    pk: int
+    slug: str
+    week: int
+    order: int
+    status: str
+    reasons: list[str]
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status not in PlanStep.CLOSED
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in PlanStep.CLOSED
+
+
+# Inside step_mark or plan_slow_down no savepoint of its own: an error
+# undoes their whole change anyway, and the savepoint cost two round trips.
+@transaction.atomic(savepoint=False)
 def plan_reflow(
     *, plan: Plan, not_before: dict[str, int] | None = None, catalogue: StepCatalogue | None = None
 ) -> None:
@@ -74,7 +96,8 @@ def plan_reflow(
     week ends up with more than two steps.
 
     Only the rows whose place changes are written: after a tick most steps
-    stay where they were, so most re-flows write few rows or none.
+    stay where they were, so most re-flows write a few rows at the far end
+    of the plan, or none.
     """
     catalogue = catalogue or get_catalogue()
     # The UPDATE locks the plan's row until the end of the transaction, so
@@ -82,7 +105,12 @@ def plan_reflow(
     # follows a change, even the last tick: caches keyed on updated_at (the
     # plan page, the printed plan) must see it.
     Plan.objects.filter(pk=plan.pk).update(updated_at=timezone.now())
-    steps = list(PlanStep.objects.filter(plan_id=plan.pk))
+    steps = [
+        _Placed(*row)
+        for row in PlanStep.objects.filter(plan_id=plan.pk).values_list(
+            "pk", "slug", "week", "order", "status", "reasons"
+        )
+    ]
     week = current_week(steps)
     if week is None:
         return
@@ -103,24 +131,29 @@ def plan_reflow(
         not_before=not_before,
         pace=plan.pace,
     )
-    wanted = {row.slug: row for row in _rows(plan, generated)}
+    wanted = {
+        step.slug: (week.number, order, list(step.reasons))
+        for week in generated.weeks
+        for order, step in enumerate(week.steps, start=1)
+    }
     old = {s.slug: s for s in steps if s.slug not in settled}
     gone = [s.pk for slug, s in old.items() if slug not in wanted]
-    moved = []
-    for slug, previous in old.items():
-        row = wanted.get(slug)
-        if row is not None and (previous.week, previous.order, previous.reasons) != (
-            row.week,
-            row.order,
-            row.reasons,
-        ):
-            previous.week, previous.order, previous.reasons = row.week, row.order, row.reasons
-            moved.append(previous)
-    new = [row for slug, row in wanted.items() if slug not in old]
+    moved = [
+        PlanStep(pk=s.pk, week=wanted[slug][0], order=wanted[slug][1], reasons=wanted[slug][2])
+        for slug, s in old.items()
+        if slug in wanted and (s.week, s.order, s.reasons) != wanted[slug]
+    ]
+    new = [
+        PlanStep(plan=plan, slug=slug, week=week_number, order=order, reasons=reasons)
+        for slug, (week_number, order, reasons) in wanted.items()
+        if slug not in old
+    ]
     if gone:
         PlanStep.objects.filter(pk__in=gone).delete()
-    if moved:
-        PlanStep.objects.bulk_update(moved, ["week", "order", "reasons"])
+    for row in moved:  # a few rows: plain updates cost less than one CASE per field
+        PlanStep.objects.filter(pk=row.pk).update(
+            week=row.week, order=row.order, reasons=row.reasons
+        )
     if new:
         PlanStep.objects.bulk_create(new)
 

@@ -69,24 +69,28 @@ class ShownWeek:
 def _weeks_ahead_html(catalogue_version: str, weeks: list[ShownWeek], careful: bool) -> str:
     """The folded weeks ahead: the largest part of the page.
 
-    Cached by what it shows (each week's steps and reasons), not by the plan:
-    a tick this week leaves the weeks ahead as they were, so the copy made
-    before the tick still serves, and plans that share their weeks ahead
-    share one copy.
+    Each week is cached by what it shows (its steps and their reasons), not
+    by the plan: a tick this week leaves the weeks after it as they were, so
+    only a week that changed is drawn again, and plans that share a week
+    share one copy. All of them come in one round trip to the cache.
     """
-    shown = repr(
-        [(w.number, [(s.row.slug, s.row.reasons) for s in w.steps]) for w in weeks]
-    ).encode()
-    digest = hashlib.sha256(shown).hexdigest()
-    key = f"plan-weeks:{pagecache.release()}:{catalogue_version}:{careful}:{digest}"
-    html = pagecache.cache_get(key)
-    if html is None:
-        html = render_to_string(
-            "plans/_weeks_ahead.html", {"weeks_ahead": weeks, "careful": careful}
-        )
-        pagecache.cache_set(key, html, WEEKS_AHEAD_CACHE_SECONDS)
-    # render_to_string gives a SafeString, and the cache keeps its type.
-    return html
+    keys = []
+    for week in weeks:
+        shown = repr((week.number, [(s.row.slug, s.row.reasons) for s in week.steps]))
+        digest = hashlib.sha256(shown.encode()).hexdigest()
+        keys.append(f"plan-week:{pagecache.release()}:{catalogue_version}:{careful}:{digest}")
+    found = pagecache.cache_get_many(keys)
+    drawn = {}
+    for key, week in zip(keys, weeks, strict=True):
+        if key not in found:
+            drawn[key] = render_to_string(
+                "plans/_week_ahead.html", {"week": week, "careful": careful}
+            )
+    if drawn:
+        pagecache.cache_set_many(drawn, WEEKS_AHEAD_CACHE_SECONDS)
+    # render_to_string gives SafeStrings, and the cache keeps their type.
+    blocks = [found.get(key) or drawn[key] for key in keys]
+    return render_to_string("plans/_weeks_ahead.html", {"weeks_ahead": blocks})
 
 
 def _plan_context(request: HttpRequest, plan: Plan) -> dict[str, object]:

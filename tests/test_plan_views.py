@@ -200,24 +200,37 @@ def _templates(response) -> list[str]:
 
 def test_the_weeks_ahead_are_rendered_again_only_when_they_change(client):
     plan = make_plan()
-    assert "plans/_weeks_ahead.html" in _templates(client.get(f"/p/{plan.key}/"))
+    assert "plans/_week_ahead.html" in _templates(client.get(f"/p/{plan.key}/"))
     step = first_pending(plan)
     # Not now moves the step into the weeks ahead: they are drawn again...
     moved = client.post(
         f"/p/{plan.key}/steps/{step.slug}/", {"status": "not_now"}, HTTP_HX_REQUEST="true"
     )
-    assert "plans/_weeks_ahead.html" in _templates(moved)
+    assert "plans/_week_ahead.html" in _templates(moved)
     ahead = moved.content.decode().split('id="ahead-heading"')[1]
     assert get_catalogue().step(step.slug).title in ahead
     # ...once: the whole page after it uses the same drawing.
     page = client.get(f"/p/{plan.key}/")
-    assert "plans/_weeks_ahead.html" not in _templates(page)
+    assert "plans/_week_ahead.html" not in _templates(page)
     assert ahead in page.content.decode()
+
+
+def test_a_tick_draws_again_only_the_weeks_that_changed(client):
+    plan = make_plan()
+    client.get(f"/p/{plan.key}/")
+    step = first_pending(plan)
+    ticked = client.post(
+        f"/p/{plan.key}/steps/{step.slug}/", {"status": "done"}, HTTP_HX_REQUEST="true"
+    )
+    drawn = _templates(ticked).count("plans/_week_ahead.html")
+    shown = ticked.content.decode().count('<details class="week">')
+    assert shown >= 20
+    assert drawn <= 5
 
 
 def test_plans_with_the_same_weeks_ahead_share_one_rendered_copy(client):
     first, second = make_plan(), make_plan()
-    assert "plans/_weeks_ahead.html" in _templates(client.get(f"/p/{first.key}/"))
+    assert "plans/_week_ahead.html" in _templates(client.get(f"/p/{first.key}/"))
     page = client.get(f"/p/{second.key}/")
-    assert "plans/_weeks_ahead.html" not in _templates(page)
+    assert "plans/_week_ahead.html" not in _templates(page)
     assert "The weeks ahead" in page.content.decode()
