@@ -3,13 +3,13 @@
 import datetime
 import logging
 from collections.abc import Iterable
-from typing import NamedTuple
 
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
 from personas.profile import Profile
+from plans import selectors
 from plans.catalogue import StepCatalogue, get_catalogue
 from plans.generator import GeneratedPlan, generate
 from plans.models import Plan, PlanStep
@@ -58,29 +58,10 @@ def plan_create(
     return plan
 
 
-def current_week(steps: Iterable[PlanStep]) -> int | None:
+def current_week(steps: Iterable[PlanStep | selectors.StepRow]) -> int | None:
     """The week of the first step still to do; None when every step is closed."""
     pending = [s.week for s in steps if s.is_pending]
     return min(pending) if pending else None
-
-
-class _Placed(NamedTuple):
-    """A step row as the re-flow reads it: the fields it compares, no model."""
-
-    pk: int
-    slug: str
-    week: int
-    order: int
-    status: str
-    reasons: list[str]
-
-    @property
-    def is_pending(self) -> bool:
-        return self.status not in PlanStep.CLOSED
-
-    @property
-    def is_closed(self) -> bool:
-        return self.status in PlanStep.CLOSED
 
 
 # Inside step_mark or plan_slow_down no savepoint of its own: an error
@@ -105,12 +86,7 @@ def plan_reflow(
     # follows a change, even the last tick: caches keyed on updated_at (the
     # plan page, the printed plan) must see it.
     Plan.objects.filter(pk=plan.pk).update(updated_at=timezone.now())
-    steps = [
-        _Placed(*row)
-        for row in PlanStep.objects.filter(plan_id=plan.pk).values_list(
-            "pk", "slug", "week", "order", "status", "reasons"
-        )
-    ]
+    steps = selectors.plan_rows(plan_id=plan.pk)
     week = current_week(steps)
     if week is None:
         return

@@ -48,7 +48,7 @@ def _get_plan_for_request(request: HttpRequest, key: str) -> Plan:
 
 @dataclass(frozen=True)
 class ShownStep:
-    row: PlanStep
+    row: selectors.StepRow
     step: Step
     # The how-to texts, for this week's steps only: the weeks ahead show
     # titles and summaries.
@@ -96,7 +96,7 @@ def _weeks_ahead_html(catalogue_version: str, weeks: list[ShownWeek], careful: b
 def _plan_context(request: HttpRequest, plan: Plan) -> dict[str, object]:
     catalogue = get_catalogue()
     devices = plan.profile.get("devices", [])
-    rows = list(plan.steps.all())
+    rows = selectors.plan_rows(plan_id=plan.pk)
     pending = [ShownStep(r, catalogue.step(r.slug)) for r in rows if r.is_pending]
     closed = [ShownStep(r, catalogue.step(r.slug)) for r in rows if r.is_closed]
     weeks = [
