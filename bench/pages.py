@@ -267,6 +267,9 @@ def main() -> int:
     _, key, weeks, _ = made[0]
     actions = [action for *_, action in made[1:]]
     print(f"A plan of {weeks} weeks to view, {len(actions)} more to tick; gunicorn on port {port}")
+    # Fresh statistics now, so PostgreSQL's autovacuum does not wake up for
+    # the new rows in the middle of a measured run.
+    subprocess.run(["psql", database_url, "-qc", "VACUUM ANALYZE"], check=True)
 
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--config", "config/gunicorn.py", "config.wsgi"],
@@ -340,6 +343,7 @@ def run(wrk: str, base: str, key: str, actions: list[str], args: argparse.Namesp
     ceiling_path = "/healthz"
     results: dict[str, Result] = {}
     ratios: dict[str, float] = {}
+    spreads: dict[str, tuple[float, float]] = {}
     ceilings: list[Result] = []
     for name, path, lua, page_cookie in pages:
         wrk_run(wrk, base + path, 1, connections, lua, page_cookie)  # warm up
@@ -352,6 +356,7 @@ def run(wrk: str, base: str, key: str, actions: list[str], args: argparse.Namesp
             round_ratios.append(page[-1].requests_per_second / around)
         results[name] = median_result(name, page)
         ratios[name] = statistics.median(round_ratios)
+        spreads[name] = (min(round_ratios), max(round_ratios))
         ceilings += ceiling
     script.unlink()
     results["ceiling: /healthz"] = median_result("ceiling", ceilings)
@@ -360,13 +365,18 @@ def run(wrk: str, base: str, key: str, actions: list[str], args: argparse.Namesp
         f"\n{connections} connections, wrk with 2 threads; {rounds} rounds of {seconds} s "
         "per page, each between two runs of the ceiling"
     )
-    print("ratio: the page's requests a second over the ceiling's around it (median of rounds)")
+    print("ratio: the page's requests a second over the ceiling's around it (median of rounds;")
+    print("rounds: the lowest and highest round)")
     print("req/s, p50, p99: medians over the rounds\n")
-    print(f"{'page':26} {'req/s':>7} {'ratio':>6} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6}")
+    print(
+        f"{'page':26} {'req/s':>7} {'ratio':>6} {'rounds':>11} "
+        f"{'p50 ms':>7} {'p99 ms':>7} {'errors':>6}"
+    )
     for name, result in results.items():
         ratio = f"{ratios[name]:6.2f}" if name in ratios else " " * 6
+        spread = f"{spreads[name][0]:.2f}-{spreads[name][1]:.2f}" if name in spreads else ""
         print(
-            f"{name:26} {result.requests_per_second:7.0f} {ratio} "
+            f"{name:26} {result.requests_per_second:7.0f} {ratio} {spread:>11} "
             f"{result.p50_ms:7.1f} {result.p99_ms:7.1f} {result.errors:6d}"
         )
     total, parts = page_weight(base, plan_path)
