@@ -44,10 +44,16 @@ PAGE_CACHE_SECONDS = 60 * 60
 _RELEASE_FOLDERS = ("templates", "static", "config", "personas", "plans", "mentors", "accounts")
 
 
+# Settings that pages show: a change to one of them changes every page.
+_SHOWN_SETTINGS = ("QUICK_EXIT_URL", "STATIC_URL", "TIME_ZONE", "SITE_URL")
+
+
 @functools.cache
 def release() -> str:
-    """A fingerprint of the templates, static files and code of this release."""
+    """A fingerprint of the templates, static files, code and shown settings of this release."""
     digest = hashlib.sha256()
+    for name in _SHOWN_SETTINGS:
+        digest.update(f"{name}={getattr(settings, name, '')}".encode())
     base = Path(settings.BASE_DIR)
     for folder in _RELEASE_FOLDERS:
         for path in sorted((base / folder).rglob("*")):
