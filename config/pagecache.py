@@ -122,13 +122,15 @@ def render_cached(
     state_hash = hashlib.sha256(state.encode()).hexdigest()
     # Kept as bytes, ready to send, in this process, and compressed in the
     # shared cache (a sixth of the size).
-    local = caches["pages"]
-    found = local.get(full_key)
+    # The two levels hold different forms under different keys, so they
+    # cannot mix even where both are memory caches of one process.
+    local, local_key = caches["pages"], f"{full_key}:bytes"
+    found = local.get(local_key)
     if found is None or found[0] != state_hash:
         shared = cache_get(full_key)
         if shared is not None and shared[0] == state_hash:
             found = (shared[0], shared[1], zlib.decompress(shared[2]))
-            local.set(full_key, found, timeout)
+            local.set(local_key, found, timeout)
         else:
             found = None
     if found is None:
@@ -137,7 +139,7 @@ def render_cached(
         marker = f"csrf{secrets.token_hex(16)}".encode()
         context = {**build_context(), "csrf_token": marker.decode()}
         found = (state_hash, marker, render_to_string(template_name, context, request).encode())
-        local.set(full_key, found, timeout)
+        local.set(local_key, found, timeout)
         cache_set(full_key, (state_hash, marker, zlib.compress(found[2], 6)), timeout)
     _, marker, page = found
     return HttpResponse(page.replace(marker, get_token(request).encode()))

@@ -37,7 +37,7 @@ def _fresh_page(client: Client, plan: Plan, settings) -> str:
     run = uuid.uuid4().hex
     settings.CACHES = {
         alias: {**config, "KEY_PREFIX": run}
-        | ({"LOCATION": run} if config["BACKEND"].endswith("LocMemCache") else {})
+        | ({"LOCATION": f"{alias}-{run}"} if config["BACKEND"].endswith("LocMemCache") else {})
         for alias, config in settings.CACHES.items()
     }
     assert _rendered(client, plan)
