@@ -63,35 +63,30 @@ def release() -> str:
     return digest.hexdigest()[:16]
 
 
-def cache_get(key: str) -> Any:
-    """The cached value, or None: with the cache down, pages are rendered afresh."""
+def _tolerant(call: Callable[[], Any], default: Any = None) -> Any:
+    """The call's result, or the default when the cache server is away:
+    a slower page then, never a failed one."""
     try:
-        return cache.get(key)
-    except Exception:  # the cache server is away: a slower page, never a failed one
+        return call()
+    except Exception:
         logger.warning("cache unavailable: rendering without it", exc_info=False)
-        return None
+        return default
+
+
+def cache_get(key: str) -> Any:
+    return _tolerant(lambda: cache.get(key))
 
 
 def cache_set(key: str, value: Any, timeout: int) -> None:
-    try:
-        cache.set(key, value, timeout)
-    except Exception:  # as above: the page is served all the same
-        logger.warning("cache unavailable: page not kept", exc_info=False)
+    _tolerant(lambda: cache.set(key, value, timeout))
 
 
 def cache_get_many(keys: list[str]) -> dict[str, Any]:
-    try:
-        return cache.get_many(keys)
-    except Exception:  # as above
-        logger.warning("cache unavailable: rendering without it", exc_info=False)
-        return {}
+    return _tolerant(lambda: cache.get_many(keys), {})
 
 
 def cache_set_many(values: dict[str, Any], timeout: int) -> None:
-    try:
-        cache.set_many(values, timeout)
-    except Exception:  # as above
-        logger.warning("cache unavailable: parts not kept", exc_info=False)
+    _tolerant(lambda: cache.set_many(values, timeout))
 
 
 def has_messages(request: HttpRequest) -> bool:

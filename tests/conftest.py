@@ -10,6 +10,8 @@ import pytest
 from django.conf import settings as django_settings
 from django.db import connection
 
+from tests.helpers import fresh_caches
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 IN_CI = bool(os.environ.get("CI"))
 
@@ -27,16 +29,8 @@ def _plain_static_storage(settings):
 @pytest.fixture(autouse=True)
 def _caches_of_its_own(settings):
     # Every test starts with empty caches: a page or fragment kept by one
-    # test is never served to another. A fresh prefix (and, for memory
-    # caches, a fresh store) instead of a flush, which would also empty the
-    # Celery queue that shares the Redis database.
-    run = uuid.uuid4().hex
-    fresh = {}
-    for alias, config in settings.CACHES.items():
-        fresh[alias] = {**config, "KEY_PREFIX": run}
-        if config["BACKEND"].endswith("LocMemCache"):
-            fresh[alias]["LOCATION"] = f"{alias}-{run}"
-    settings.CACHES = fresh
+    # test is never served to another.
+    fresh_caches(settings)
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,9 @@
+import http.client
+import subprocess
 import time
+import uuid
 from collections.abc import Callable
+from pathlib import Path
 
 
 def wait_for(condition: Callable[[], bool], timeout: float = 10, interval: float = 0.1) -> bool:
@@ -10,3 +14,43 @@ def wait_for(condition: Callable[[], bool], timeout: float = 10, interval: float
             return True
         time.sleep(interval)
     return condition()
+
+
+def http_get(port: int, path: str, timeout: float = 5) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def wait_until_ready(
+    process: subprocess.Popen, port: int, log_path: Path, name: str, timeout: float
+) -> None:
+    """Poll /readyz until it answers 200; fail with the server's log if it exits or never does."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{name} exited early:\n{log_path.read_text()}")
+        try:
+            if http_get(port, "/readyz", timeout=2)[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"{name} not ready in {timeout}s:\n{log_path.read_text()}")
+
+
+def fresh_caches(settings) -> None:
+    """Swap every cache for an empty one: a fresh key prefix, and for memory
+    caches a store of their own (not a flush, which would also empty the
+    Celery queue that shares the Redis database)."""
+    run = uuid.uuid4().hex
+    fresh = {}
+    for alias, config in settings.CACHES.items():
+        fresh[alias] = {**config, "KEY_PREFIX": run}
+        if config["BACKEND"].endswith("LocMemCache"):
+            fresh[alias]["LOCATION"] = f"{alias}-{run}"
+    settings.CACHES = fresh

@@ -22,7 +22,7 @@ from config import gunicorn as gunicorn_conf
 from config import lifecycle
 from tests.conftest import database_url_for_subprocess
 from tests.factories import make_plan
-from tests.helpers import wait_for
+from tests.helpers import http_get, wait_for, wait_until_ready
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 KEY = "Zx8-secretKey_123"
@@ -35,16 +35,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def http_get(port: int, path: str, timeout: float = 5) -> tuple[int, bytes]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        conn.request("GET", path)
-        response = conn.getresponse()
-        return response.status, response.read()
-    finally:
-        conn.close()
 
 
 def collect_static(folder: Path) -> None:
@@ -83,17 +73,7 @@ class GunicornServer:
         return self
 
     def wait_ready(self, timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited early:\n{self.log_path.read_text()}")
-            try:
-                if http_get(self.port, "/readyz", timeout=2)[0] == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError(f"gunicorn not ready in {timeout}s:\n{self.log_path.read_text()}")
+        wait_until_ready(self.process, self.port, self.log_path, "gunicorn", timeout)
 
     def signal(self, signum: int) -> None:
         self.process.send_signal(signum)

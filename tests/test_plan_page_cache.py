@@ -4,7 +4,6 @@ gets their own working CSRF token, and nothing of one viewer's page reaches
 another."""
 
 import re
-import uuid
 from collections.abc import Callable
 
 import pytest
@@ -14,6 +13,7 @@ from mentors import services as mentor_services
 from plans import services
 from plans.models import Plan, PlanStep
 from tests.factories import make_plan
+from tests.helpers import fresh_caches
 from tests.test_mentors_helpers import make_mentor, make_mentorship
 
 pytestmark = pytest.mark.django_db
@@ -34,12 +34,7 @@ def _rendered(client: Client, plan: Plan) -> bool:
 
 def _fresh_page(client: Client, plan: Plan, settings) -> str:
     """The page rendered from scratch: every cache swapped for an empty one."""
-    run = uuid.uuid4().hex
-    settings.CACHES = {
-        alias: {**config, "KEY_PREFIX": run}
-        | ({"LOCATION": f"{alias}-{run}"} if config["BACKEND"].endswith("LocMemCache") else {})
-        for alias, config in settings.CACHES.items()
-    }
+    fresh_caches(settings)
     assert _rendered(client, plan)
     return _page(client, plan)
 

@@ -24,12 +24,11 @@ import pytest
 
 from tests.conftest import IN_CI
 from tests.factories import make_plan
-from tests.helpers import wait_for
+from tests.helpers import http_get, wait_for, wait_until_ready
 from tests.test_gunicorn_config import (  # noqa: F401 - fixtures used by name
     GunicornServer,
     free_port,
     gunicorn_env,
-    http_get,
     static_root,
 )
 
@@ -105,17 +104,7 @@ class Haproxy:
         )
 
     def wait_ready(self, timeout: float = 15) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"haproxy exited:\n{self.log_path.read_text()}")
-            try:
-                if http_get(self.port, "/readyz", timeout=2)[0] == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError(f"haproxy not ready:\n{self.log_path.read_text()}")
+        wait_until_ready(self.process, self.port, self.log_path, "haproxy", timeout)
 
     def requests(self) -> list[tuple[int, int, str]]:
         """(status, retries, server) of every request haproxy has logged."""
