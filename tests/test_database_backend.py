@@ -1,0 +1,84 @@
+"""config/postgresql: Django's PostgreSQL backend with a health check that
+looks at the socket before it asks the server."""
+
+import pytest
+from django.db import OperationalError, close_old_connections, connection, connections
+
+from config.postgresql.base import DatabaseWrapper
+from tests.helpers import wait_for
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the backend is PostgreSQL's"
+)
+
+
+def last_query_of(pid: int) -> str:
+    """What the server last ran for a connection, as a second connection sees it."""
+    other = connection.copy()
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT query FROM pg_stat_activity WHERE pid = %s", [pid])
+            return cursor.fetchone()[0]
+    finally:
+        other.close()
+
+
+def test_settings_use_the_backend_with_health_checks():
+    assert isinstance(connections["default"], DatabaseWrapper)
+    assert connection.settings_dict["CONN_HEALTH_CHECKS"] is True
+
+
+@pytest.mark.django_db
+def test_an_open_idle_connection_is_usable_without_a_round_trip():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 'before the check'")
+    pid = connection.connection.info.backend_pid
+
+    assert connection.is_usable()
+    assert last_query_of(pid) == "SELECT 'before the check'"
+
+    # Django's own check asks the server, and the server's record shows it:
+    # so the line above would have seen a round trip.
+    assert super(DatabaseWrapper, connections["default"]).is_usable()
+    assert last_query_of(pid) == "SELECT 1"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_closed_by_the_server_is_replaced_before_the_next_request():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    pid = connection.connection.info.backend_pid
+    other = connection.copy()
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    finally:
+        other.close()
+    assert wait_for(lambda: not connection.is_usable(), timeout=10)
+
+    # What Django does at the start of each request, then the request's query.
+    close_old_connections()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 2")
+        assert cursor.fetchone() == (2,)
+    assert connection.connection.info.backend_pid != pid
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_the_socket_check_the_closed_connection_fails_the_request():
+    """The case the health check exists for: shows the test above can fail."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    pid = connection.connection.info.backend_pid
+    other = connection.copy()
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    finally:
+        other.close()
+    wait_for(lambda: not connection.is_usable(), timeout=10)
+
+    # No close_old_connections, so no check ran: the query meets the closed socket.
+    with pytest.raises(OperationalError), connection.cursor() as cursor:
+        cursor.execute("SELECT 2")
+    connection.close()
