@@ -3,25 +3,43 @@
 import functools
 from typing import NamedTuple
 
+from django.db import connection
+from django.db.models.expressions import Col
+
 from plans.models import Plan, PlanStep
 
 
 @functools.cache
-def _plan_by_key_sql() -> str:
-    sql, _ = Plan.objects.filter(key="").query.sql_with_params()
-    return sql
+def _plan_by_key_sql() -> tuple[str, tuple[Col, ...]]:
+    query = Plan.objects.filter(key="").query
+    sql, _ = query.sql_with_params()
+    columns = tuple(field.get_col(Plan._meta.db_table) for field in Plan._meta.concrete_fields)
+    return sql, columns
 
 
 def plan_by_key(key: str) -> Plan | None:
     """The plan behind a private link, or None.
 
-    Every plan page and action starts here, so the ORM's own SQL for
-    Plan.objects.filter(key=key) is compiled once per process and reused:
-    compiling it again on every request was a third of the cost of a
-    cached plan page (bench/pages.py).
+    Every plan page and action starts here, and a kept plan page costs
+    little more than this lookup (bench/pages.py). So the ORM's own SQL for
+    Plan.objects.filter(key=key) is compiled once per process, and the row
+    becomes a Plan the way a queryset makes one (the backend's and each
+    field's converters, then Model.from_db), without the queryset's
+    per-call setup.
     """
-    found = list(Plan.objects.raw(_plan_by_key_sql(), [key]))
-    return found[0] if found else None
+    sql, columns = _plan_by_key_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = list(row)
+    for index, column in enumerate(columns):
+        for convert in connection.ops.get_db_converters(column) + column.get_db_converters(
+            connection
+        ):
+            values[index] = convert(values[index], column, connection)
+    return Plan.from_db(connection.alias, None, values)
 
 
 class StepRow(NamedTuple):

@@ -1,6 +1,6 @@
 import pytest
 
-from plans import services
+from plans import selectors, services
 from plans.generator import MAX_STEPS_A_WEEK
 from plans.models import Plan, PlanStep
 from tests.factories import AT_RISK_ANSWERS, make_plan
@@ -19,6 +19,21 @@ def test_a_new_plan_starts_with_one_quick_win_in_week_one():
     assert week_one[0].reasons
     assert plan.steps.count() > 5
     assert all(s.status == PlanStep.Status.TODO for s in plan.steps.all())
+
+
+def test_the_plan_lookup_gives_the_plan_the_orm_gives(django_user_model):
+    plan = make_plan(owner=django_user_model.objects.create_user("me@example.org"))
+    services.plan_set_link(plan=plan, enabled=False)
+    services.plans_page_changed(plan_ids=[plan.pk])
+    found, expected = selectors.plan_by_key(plan.key), Plan.objects.get(key=plan.key)
+    for field in Plan._meta.concrete_fields:
+        assert getattr(found, field.attname) == getattr(expected, field.attname), field.name
+    assert isinstance(found.profile, dict)
+    assert found.updated_at.tzinfo is not None
+    assert found.link_enabled is False
+    assert found.owner == expected.owner
+    assert not found._state.adding
+    assert selectors.plan_by_key("no-such-key") is None
 
 
 def test_the_private_key_is_long_random_and_not_the_id():
