@@ -1,9 +1,10 @@
 """Reads of plans that are more than a filter."""
 
 import functools
+from collections.abc import Callable
 from typing import NamedTuple
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models.expressions import Col
 
 from plans.models import Plan, PlanStep
@@ -17,6 +18,18 @@ def _plan_by_key_sql() -> tuple[str, tuple[Col, ...]]:
     return sql, columns
 
 
+@functools.cache
+def _plan_converters(vendor: str) -> tuple[tuple[int, Col, tuple[Callable, ...]], ...]:
+    """For each column that needs it, the converters a queryset would apply."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    found = []
+    for index, column in enumerate(_plan_by_key_sql()[1]):
+        convert = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        if convert:
+            found.append((index, column, tuple(convert)))
+    return tuple(found)
+
+
 def plan_by_key(key: str) -> Plan | None:
     """The plan behind a private link, or None.
 
@@ -27,19 +40,18 @@ def plan_by_key(key: str) -> Plan | None:
     field's converters, then Model.from_db), without the queryset's
     per-call setup.
     """
-    sql, columns = _plan_by_key_sql()
+    connection = connections[DEFAULT_DB_ALIAS]  # looked up once: each lookup costs
+    sql, _ = _plan_by_key_sql()
     with connection.cursor() as cursor:
         cursor.execute(sql, [key])
         row = cursor.fetchone()
     if row is None:
         return None
     values = list(row)
-    for index, column in enumerate(columns):
-        for convert in connection.ops.get_db_converters(column) + column.get_db_converters(
-            connection
-        ):
+    for index, column, converters in _plan_converters(connection.vendor):
+        for convert in converters:
             values[index] = convert(values[index], column, connection)
-    return Plan.from_db(connection.alias, None, values)
+    return Plan.from_db(DEFAULT_DB_ALIAS, None, values)
 
 
 class StepRow(NamedTuple):
