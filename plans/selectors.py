@@ -68,6 +68,14 @@ class StepRow(NamedTuple):
     status: str
     reasons: list[str]
 
+    @classmethod
+    def of(cls, step: PlanStep) -> "StepRow":
+        return cls(*(getattr(step, name) for name in cls._fields))
+
+    def place(self) -> tuple[int, int, int]:
+        """Where the step stands in the plan: the order plan_rows reads them in."""
+        return self.week, self.order, self.pk
+
     @property
     def is_closed(self) -> bool:
         return self.status in PlanStep.CLOSED
@@ -78,6 +86,10 @@ class StepRow(NamedTuple):
 
 
 def plan_rows(*, plan_id: int) -> list[StepRow]:
-    """Every step of the plan, in week order."""
-    rows = PlanStep.objects.filter(plan_id=plan_id).values_list(*StepRow._fields)
+    """Every step of the plan, in week order (StepRow.place)."""
+    rows = (
+        PlanStep.objects.filter(plan_id=plan_id)
+        .order_by("week", "order", "pk")
+        .values_list(*StepRow._fields)
+    )
     return [StepRow(*row) for row in rows]

@@ -69,7 +69,7 @@ def current_week(steps: Iterable[PlanStep | selectors.StepRow]) -> int | None:
 @transaction.atomic(savepoint=False)
 def plan_reflow(
     *, plan: Plan, not_before: dict[str, int] | None = None, catalogue: StepCatalogue | None = None
-) -> None:
+) -> list[selectors.StepRow]:
     """Re-plan every step still to do, from the current week on.
 
     Closed steps (done, already did) stay where they were. Steps still to do
@@ -78,19 +78,31 @@ def plan_reflow(
 
     Only the rows whose place changes are written: after a tick most steps
     stay where they were, so most re-flows write a few rows at the far end
-    of the plan, or none.
+    of the plan, or none. Returns the plan's steps as they are now.
     """
-    catalogue = catalogue or get_catalogue()
+    _plan_changed(plan)
+    return _reflow(
+        plan, selectors.plan_rows(plan_id=plan.pk), not_before or {}, catalogue or get_catalogue()
+    )
+
+
+def _plan_changed(plan: Plan) -> None:
     # The UPDATE locks the plan's row until the end of the transaction, so
     # two changes to one plan re-flow one after the other. Every re-flow
     # follows a change, even the last tick: caches keyed on updated_at (the
     # plan page, the printed plan) must see it.
     Plan.objects.filter(pk=plan.pk).update(updated_at=timezone.now())
-    steps = selectors.plan_rows(plan_id=plan.pk)
+
+
+def _reflow(
+    plan: Plan,
+    steps: list[selectors.StepRow],
+    not_before: dict[str, int],
+    catalogue: StepCatalogue,
+) -> list[selectors.StepRow]:
     week = current_week(steps)
     if week is None:
-        return
-    not_before = dict(not_before or {})
+        return steps
     settled = {s.slug: s.status for s in steps if s.is_closed}
     first_week = week
     if any(s.week == week and s.is_closed for s in steps):
@@ -115,7 +127,7 @@ def plan_reflow(
     old = {s.slug: s for s in steps if s.slug not in settled}
     gone = [s.pk for slug, s in old.items() if slug not in wanted]
     moved = [
-        PlanStep(pk=s.pk, week=wanted[slug][0], order=wanted[slug][1], reasons=wanted[slug][2])
+        s._replace(week=wanted[slug][0], order=wanted[slug][1], reasons=wanted[slug][2])
         for slug, s in old.items()
         if slug in wanted and (s.week, s.order, s.reasons) != wanted[slug]
     ]
@@ -132,32 +144,41 @@ def plan_reflow(
         )
     if new:
         PlanStep.objects.bulk_create(new)
+    # The steps as they are now, in the order plan_rows reads them.
+    removed = set(gone)
+    by_slug = {s.slug: s for s in steps if s.pk not in removed}
+    by_slug.update((s.slug, s) for s in moved)
+    by_slug.update((s.slug, selectors.StepRow.of(s)) for s in new)
+    return sorted(by_slug.values(), key=selectors.StepRow.place)
 
 
 @transaction.atomic
-def step_mark(*, plan: Plan, slug: str, status: str) -> PlanStep:
-    """Mark a step done, not now or already did, then re-flow the rest."""
+def step_mark(*, plan: Plan, slug: str, status: str) -> list[selectors.StepRow]:
+    """Mark a step done, not now or already did, then re-flow the rest.
+
+    Returns the plan's steps as they are after the change.
+    """
     if status not in {PlanStep.Status.DONE, PlanStep.Status.NOT_NOW, PlanStep.Status.ALREADY}:
         raise StepMarkError("That choice did not work. Please try one of the buttons again.")
-    step = PlanStep.objects.select_for_update().filter(plan=plan, slug=slug).first()
-    if step is None:
+    _plan_changed(plan)  # first: the plan's lock orders changes to one plan
+    step = PlanStep.objects.filter(plan=plan, slug=slug)
+    if status == PlanStep.Status.NOT_NOW:
+        step = step.exclude(status__in=PlanStep.CLOSED)
+    if not step.update(status=status, status_changed_at=timezone.now()):
+        # Nothing written; raising undoes the plan's stamp too.
+        if PlanStep.objects.filter(plan=plan, slug=slug).exists():
+            raise StepMarkError("That step is already ticked off, so there is nothing to move.")
         raise StepMarkError(
             "That step is not in your plan any more. Here is your plan as it is now."
         )
-    if step.is_closed and status == PlanStep.Status.NOT_NOW:
-        raise StepMarkError("That step is already ticked off, so there is nothing to move.")
-    step.status = status
-    step.status_changed_at = timezone.now()
-    # The row was found by its plan and slug, and only its status changes:
-    # the checks of those two (two more queries) cannot fail here.
-    step.full_clean(exclude=["plan"], validate_unique=False, validate_constraints=False)
-    step.save(update_fields=["status", "status_changed_at"])
+    steps = selectors.plan_rows(plan_id=plan.pk)
     not_before = {}
     if status == PlanStep.Status.NOT_NOW:
-        not_before[slug] = step.week + NOT_NOW_GAP_WEEKS
-    plan_reflow(plan=plan, not_before=not_before)
+        marked = next(s for s in steps if s.slug == slug)
+        not_before[slug] = marked.week + NOT_NOW_GAP_WEEKS
+    steps = _reflow(plan, steps, not_before, get_catalogue())
     logger.info("plan %s: a step was marked %s", plan.pk, status)
-    return step
+    return steps
 
 
 @transaction.atomic

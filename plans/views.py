@@ -93,10 +93,14 @@ def _weeks_ahead_html(catalogue_version: str, weeks: list[ShownWeek], careful: b
     return render_to_string("plans/_weeks_ahead.html", {"weeks_ahead": blocks})
 
 
-def _plan_context(request: HttpRequest, plan: Plan) -> dict[str, object]:
+def _plan_context(
+    request: HttpRequest, plan: Plan, rows: list[selectors.StepRow] | None = None
+) -> dict[str, object]:
+    """The plan card; rows: the plan's steps when the caller has just read them."""
     catalogue = get_catalogue()
     devices = plan.profile.get("devices", [])
-    rows = selectors.plan_rows(plan_id=plan.pk)
+    if rows is None:
+        rows = selectors.plan_rows(plan_id=plan.pk)
     pending = [ShownStep(r, catalogue.step(r.slug)) for r in rows if r.is_pending]
     closed = [ShownStep(r, catalogue.step(r.slug)) for r in rows if r.is_closed]
     weeks = [
@@ -203,8 +207,9 @@ def _reminders_stopped_by_bounces(plan: Plan) -> bool:
 def mark(request: HttpRequest, key: str, slug: str) -> HttpResponse:
     plan = _get_plan_for_request(request, key)
     status = request.POST.get("status", "")
+    rows = None  # read again below when the change was refused
     try:
-        services.step_mark(plan=plan, slug=slug, status=status)
+        rows = services.step_mark(plan=plan, slug=slug, status=status)
     except services.StepMarkError as error:
         celebration = ""
         messages.error(request, str(error))
@@ -213,7 +218,7 @@ def mark(request: HttpRequest, key: str, slug: str) -> HttpResponse:
         if not request.htmx:
             messages.success(request, celebration)
     if request.htmx:
-        context = {**_plan_context(request, plan), "celebration": celebration}
+        context = {**_plan_context(request, plan, rows), "celebration": celebration}
         return render(request, "plans/_progress.html", context)
     return redirect(plan)
 

@@ -171,3 +171,24 @@ def test_not_now_moves_the_rows_and_keeps_them(django_assert_max_num_queries):
     assert after[first.slug][3] == PlanStep.Status.NOT_NOW
     kept = set(before) & set(after)
     assert all(rows_after[slug] == rows_before[slug] for slug in kept)
+
+
+def test_a_tick_hands_back_the_steps_exactly_as_stored():
+    """The view draws its answer from what step_mark returns, not a second read."""
+    plan = make_plan()
+    for status in ["done", "not_now", "already", "done", "not_now", "done", "already"]:
+        step = pending(plan)[3 if status == "already" else 0]
+        returned = services.step_mark(plan=plan, slug=step.slug, status=status)
+        assert returned == selectors.plan_rows(plan_id=plan.pk), status
+
+
+def test_not_now_on_a_step_already_ticked_off_says_so_and_changes_nothing():
+    plan = make_plan()
+    step = pending(plan)[0]
+    services.step_mark(plan=plan, slug=step.slug, status="done")
+    plan.refresh_from_db()
+    before = (plan.updated_at, list(plan.steps.values_list("slug", "week", "status")))
+    with pytest.raises(services.StepMarkError, match="already ticked off"):
+        services.step_mark(plan=plan, slug=step.slug, status="not_now")
+    plan.refresh_from_db()
+    assert (plan.updated_at, list(plan.steps.values_list("slug", "week", "status"))) == before

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.test import Client
 
@@ -234,3 +236,52 @@ def test_plans_with_the_same_weeks_ahead_share_one_rendered_copy(client):
     page = client.get(f"/p/{second.key}/")
     assert "plans/_week_ahead.html" not in _templates(page)
     assert "The weeks ahead" in page.content.decode()
+
+
+def _card(html: str) -> str:
+    """The plan card: no celebration line, tokens blanked, white space evened out."""
+    start = html.index('<div id="plan-progress">')
+    depth = 0
+    for tag in re.finditer(r"<(/?)div\b", html[start:]):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            card = html[start : start + tag.end()]
+            break
+    card = re.sub(r'<p class="celebration"[^>]*>.*?</p>', "", card)
+    card = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", card)
+    return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", card))
+
+
+def test_the_answer_to_each_tick_is_the_plan_as_stored(client):
+    """The htmx answer is drawn from the steps as the tick left them; the
+    whole page, read afresh, shows the same card after each kind of tick."""
+    plan = make_plan()
+    for status in ["done", "not_now", "already", "done", "done", "not_now", "done"]:
+        step = first_pending(plan)
+        if status == "already":  # tick a step from the weeks ahead
+            step = [s for s in plan.steps.all() if s.is_pending][3]
+        answer = client.post(
+            f"/p/{plan.key}/steps/{step.slug}/", {"status": status}, HTTP_HX_REQUEST="true"
+        )
+        page = client.get(f"/p/{plan.key}/")
+        assert _card(answer.content.decode()) == _card(page.content.decode()), status
+
+
+def test_a_tick_with_htmx_reads_the_steps_once_whatever_the_plan(
+    client, django_assert_max_num_queries
+):
+    """The re-flow reads the steps and hands them on: the answer needs no second read."""
+    counts = []
+    for size in (3, 40):
+        plan = _plan_of_size(size)
+        step = first_pending(plan)
+        with django_assert_max_num_queries(10) as captured:
+            response = client.post(
+                f"/p/{plan.key}/steps/{step.slug}/", {"status": "done"}, HTTP_HX_REQUEST="true"
+            )
+        assert response.status_code == 200
+        sqls = [q["sql"] for q in captured.captured_queries]
+        reads = [sql for sql in sqls if sql.startswith("SELECT") and "plans_planstep" in sql]
+        assert len(reads) == 1, reads
+        counts.append(len(sqls))
+    assert counts[0] == counts[1]
