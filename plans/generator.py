@@ -20,6 +20,7 @@ DESIGN.md ("Plan generation"):
    spreads the rest out (see plan_reflow in services.py).
 """
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -139,12 +140,31 @@ def _reasons(step: Step, profile: Profile) -> list[str]:
     return reasons
 
 
-def choose_steps(
-    profile: Profile, catalogue: StepCatalogue, statuses: Mapping[str, str]
-) -> list[_Candidate]:
-    """Rules 1 to 4: the steps that fit this person, best value first."""
-    closed = {slug for slug, status in statuses.items() if status in DONE_STATUSES}
-    chosen: dict[str, _Candidate] = {}
+class _Same:
+    """A catalogue as a cache key, by identity: catalogues are not hashable,
+    and one loaded from the same files is the same object (get_catalogue)."""
+
+    __slots__ = ("catalogue",)
+
+    def __init__(self, catalogue: StepCatalogue):
+        self.catalogue = catalogue
+
+    def __hash__(self) -> int:
+        return id(self.catalogue)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.catalogue is self.catalogue
+
+
+@functools.lru_cache(maxsize=512)
+def _fitting(same: _Same, profile: Profile) -> tuple[tuple[Step, float, tuple[str, ...]], ...]:
+    """Rules 1 to 4 before any progress: the steps that fit, best value first.
+
+    The same for every re-flow of a plan (the profile does not change), so
+    worked out once per profile; choose_steps then takes away what is done.
+    """
+    catalogue = same.catalogue
+    chosen: dict[str, tuple[Step, float, tuple[str, ...]]] = {}
     for step in catalogue.steps.values():
         if step.is_checkup or not _fits(step, profile):
             continue
@@ -154,12 +174,25 @@ def choose_steps(
             if not _fits(alternative, profile) or alternative.slug in chosen:
                 continue
             step, reasons = alternative, [REASON_FINDABLE, *_reasons(alternative, profile)]
-        if step.slug in closed or step.slug in chosen:
+        if step.slug in chosen:
             continue
         if step.slug == SAFETY_PLAN_SLUG and not profile.someone_close_is_a_worry:
             continue
-        chosen[step.slug] = _Candidate(step, step_value(step, profile), reasons)
+        chosen[step.slug] = (step, step_value(step, profile), tuple(reasons))
+    order = {slug: index for index, slug in enumerate(catalogue.steps)}
+    return tuple(sorted(chosen.values(), key=lambda c: (-c[1], order[c[0].slug])))
 
+
+def choose_steps(
+    profile: Profile, catalogue: StepCatalogue, statuses: Mapping[str, str]
+) -> list[_Candidate]:
+    """Rules 1 to 4: the steps that fit this person and are not done yet, best value first."""
+    closed = {slug for slug, status in statuses.items() if status in DONE_STATUSES}
+    chosen = {
+        step.slug: _Candidate(step, value, list(reasons))
+        for step, value, reasons in _fitting(_Same(catalogue), profile)
+        if step.slug not in closed
+    }
     satisfied = closed | {
         s.slug for s in catalogue.steps.values() if s.covers_habit in profile.habits
     }
@@ -171,8 +204,7 @@ def choose_steps(
             if any(p not in chosen and p not in satisfied for p in candidate.step.prerequisites):
                 del chosen[slug]
                 changed = True
-    order = {slug: index for index, slug in enumerate(catalogue.steps)}
-    return sorted(chosen.values(), key=lambda c: (-c.value, order[c.step.slug]))
+    return list(chosen.values())
 
 
 def _earliest_week(
