@@ -1,57 +1,79 @@
-"""Reads of plans that are more than a filter."""
+"""Reads of plans that are more than a filter.
+
+The two reads every plan page and every tick make (the plan behind the
+link, then its steps) run the ORM's own SQL, compiled once per process,
+and convert each value the way a queryset would (the backend's and each
+field's converters). Building the queryset again on every request cost
+more than the query itself (bench/pages.py).
+"""
 
 import functools
-from collections.abc import Callable
-from typing import NamedTuple
+from collections.abc import Callable, Iterable
+from typing import Any, NamedTuple
 
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Model, QuerySet
 from django.db.models.expressions import Col
 
 from plans.models import Plan, PlanStep
 
 
-@functools.cache
-def _plan_by_key_sql() -> tuple[str, tuple[Col, ...]]:
-    query = Plan.objects.filter(key="").query
-    sql, _ = query.sql_with_params()
-    columns = tuple(field.get_col(Plan._meta.db_table) for field in Plan._meta.concrete_fields)
-    return sql, columns
+class _Compiled(NamedTuple):
+    sql: str
+    columns: tuple[Col, ...]
+
+
+def _compile(queryset: QuerySet, fields: Iterable[str]) -> _Compiled:
+    """The queryset's SQL (its one parameter left as a placeholder) and its columns."""
+    model: type[Model] = queryset.model
+    sql, _ = queryset.query.sql_with_params()
+    table = model._meta.db_table
+    return _Compiled(sql, tuple(model._meta.get_field(f).get_col(table) for f in fields))
 
 
 @functools.cache
-def _plan_converters(vendor: str) -> tuple[tuple[int, Col, tuple[Callable, ...]], ...]:
+def _plan_by_key() -> _Compiled:
+    fields = [field.name for field in Plan._meta.concrete_fields]
+    return _compile(Plan.objects.filter(key=""), fields)
+
+
+@functools.cache
+def _plan_rows() -> _Compiled:
+    fields = ["id" if name == "pk" else name for name in StepRow._fields]
+    rows = PlanStep.objects.filter(plan_id=0).order_by("week", "order", "pk")
+    return _compile(rows.values_list(*fields), fields)
+
+
+@functools.cache
+def _converters(
+    compiled: Callable[[], _Compiled], vendor: str
+) -> tuple[tuple[int, Col, tuple[Callable, ...]], ...]:
     """For each column that needs it, the converters a queryset would apply."""
     connection = connections[DEFAULT_DB_ALIAS]
     found = []
-    for index, column in enumerate(_plan_by_key_sql()[1]):
+    for index, column in enumerate(compiled().columns):
         convert = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
         if convert:
             found.append((index, column, tuple(convert)))
     return tuple(found)
 
 
-def plan_by_key(key: str) -> Plan | None:
-    """The plan behind a private link, or None.
-
-    Every plan page and action starts here, and a kept plan page costs
-    little more than this lookup (bench/pages.py). So the ORM's own SQL for
-    Plan.objects.filter(key=key) is compiled once per process, and the row
-    becomes a Plan the way a queryset makes one (the backend's and each
-    field's converters, then Model.from_db), without the queryset's
-    per-call setup.
-    """
+def _fetch(compiled: Callable[[], _Compiled], parameter: Any) -> list[list[Any]]:
     connection = connections[DEFAULT_DB_ALIAS]  # looked up once: each lookup costs
-    sql, _ = _plan_by_key_sql()
     with connection.cursor() as cursor:
-        cursor.execute(sql, [key])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    values = list(row)
-    for index, column, converters in _plan_converters(connection.vendor):
-        for convert in converters:
-            values[index] = convert(values[index], column, connection)
-    return Plan.from_db(DEFAULT_DB_ALIAS, None, values)
+        cursor.execute(compiled().sql, [parameter])
+        rows = [list(row) for row in cursor.fetchall()]
+    for index, column, converters in _converters(compiled, connection.vendor):
+        for row in rows:
+            for convert in converters:
+                row[index] = convert(row[index], column, connection)
+    return rows
+
+
+def plan_by_key(key: str) -> Plan | None:
+    """The plan behind a private link, or None: Plan.objects.filter(key=key), made cheap."""
+    found = _fetch(_plan_by_key, key)
+    return Plan.from_db(DEFAULT_DB_ALIAS, None, found[0]) if found else None
 
 
 class StepRow(NamedTuple):
@@ -87,9 +109,4 @@ class StepRow(NamedTuple):
 
 def plan_rows(*, plan_id: int) -> list[StepRow]:
     """Every step of the plan, in week order (StepRow.place)."""
-    rows = (
-        PlanStep.objects.filter(plan_id=plan_id)
-        .order_by("week", "order", "pk")
-        .values_list(*StepRow._fields)
-    )
-    return [StepRow(*row) for row in rows]
+    return [StepRow(*row) for row in _fetch(_plan_rows, plan_id)]

@@ -36,6 +36,17 @@ def test_the_plan_lookup_gives_the_plan_the_orm_gives(django_user_model):
     assert selectors.plan_by_key("no-such-key") is None
 
 
+def test_the_step_rows_are_the_rows_the_orm_gives():
+    plan = make_plan()
+    services.step_mark(plan=plan, slug=pending(plan)[2].slug, status="already")
+    expected = PlanStep.objects.filter(plan=plan).order_by("week", "order", "pk")
+    rows = selectors.plan_rows(plan_id=plan.pk)
+    assert rows == [selectors.StepRow(*r) for r in expected.values_list(*selectors.StepRow._fields)]
+    assert all(isinstance(row.reasons, list) and row.reasons for row in rows)
+    assert selectors.plan_rows(plan_id=make_plan().pk) != rows
+    assert selectors.plan_rows(plan_id=0) == []
+
+
 def test_the_private_key_is_long_random_and_not_the_id():
     first, second = make_plan(), make_plan()
     assert len(first.key) >= 22  # 128 bits or more, URL-safe
