@@ -89,6 +89,29 @@ def cache_set_many(values: dict[str, Any], timeout: int) -> None:
     _tolerant(lambda: cache.set_many(values, timeout))
 
 
+def kept_get_many(keys: list[str], timeout: int) -> dict[str, Any]:
+    """Values kept under content keys: this process's memory first, then the shared cache.
+
+    Only for keys that name their content (a digest of what was rendered),
+    so a copy in this process can never be out of date. What comes from
+    the shared cache is kept in this process too.
+    """
+    local = caches["pages"]
+    found = local.get_many(keys)
+    missing = [key for key in keys if key not in found]
+    if missing:
+        shared = cache_get_many(missing)
+        if shared:
+            local.set_many(shared, timeout)
+            found.update(shared)
+    return found
+
+
+def kept_set_many(values: dict[str, Any], timeout: int) -> None:
+    caches["pages"].set_many(values, timeout)
+    cache_set_many(values, timeout)
+
+
 def has_messages(request: HttpRequest) -> bool:
     """Whether a flash message waits to be shown (without using it up)."""
     return len(get_messages(request)) > 0

@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -58,7 +59,7 @@ class ShownStep:
 
 @dataclass(frozen=True)
 class ShownWeek:
-    number: int
+    number: int | str
     steps: tuple[ShownStep, ...]
 
     @property
@@ -66,30 +67,43 @@ class ShownWeek:
         return sum(s.step.minutes for s in self.steps)
 
 
+# Where the week's number goes in a kept week: kept without it, a week that
+# only moves (the check-ups at the far end, after each tick) is not drawn again.
+WEEK_NUMBER_SLOT = "@@week-number@@"
+
+
 def _weeks_ahead_html(catalogue_version: str, weeks: list[ShownWeek], careful: bool) -> str:
     """The folded weeks ahead: the largest part of the page.
 
-    Each week is cached by what it shows (its steps and their reasons), not
-    by the plan: a tick this week leaves the weeks after it as they were, so
-    only a week that changed is drawn again, and plans that share a week
-    share one copy. All of them come in one round trip to the cache.
+    Each week is kept by what it shows (its steps and their reasons), not by
+    the plan or its number: a tick this week leaves the weeks after it as
+    they were, so only a week that changed is drawn again, and plans that
+    share a week share one copy. They are looked for in this process first,
+    then in the shared cache, in one round trip.
     """
     keys = []
     for week in weeks:
-        shown = repr((week.number, [(s.row.slug, s.row.reasons) for s in week.steps]))
+        shown = repr([(s.row.slug, s.row.reasons) for s in week.steps])
         digest = hashlib.sha256(shown.encode()).hexdigest()
         keys.append(f"plan-week:{pagecache.release()}:{catalogue_version}:{careful}:{digest}")
-    found = pagecache.cache_get_many(keys)
+    found = pagecache.kept_get_many(keys, WEEKS_AHEAD_CACHE_SECONDS)
     drawn = {}
     for key, week in zip(keys, weeks, strict=True):
-        if key not in found:
+        if key not in found and key not in drawn:
+            unnumbered = ShownWeek(WEEK_NUMBER_SLOT, week.steps)
             drawn[key] = render_to_string(
-                "plans/_week_ahead.html", {"week": week, "careful": careful}
+                "plans/_week_ahead.html", {"week": unnumbered, "careful": careful}
             )
     if drawn:
-        pagecache.cache_set_many(drawn, WEEKS_AHEAD_CACHE_SECONDS)
-    # render_to_string gives SafeStrings, and the cache keeps their type.
-    blocks = [found.get(key) or drawn[key] for key in keys]
+        pagecache.kept_set_many(drawn, WEEKS_AHEAD_CACHE_SECONDS)
+    blocks = [
+        # The slot is the first thing in the block, before any step's words;
+        # the number is an int, and the block was escaped when drawn.
+        mark_safe(  # noqa: S308  # nosec B308 B703
+            (found.get(key) or drawn[key]).replace(WEEK_NUMBER_SLOT, str(week.number), 1)
+        )
+        for key, week in zip(keys, weeks, strict=True)
+    ]
     return render_to_string("plans/_weeks_ahead.html", {"weeks_ahead": blocks})
 
 
