@@ -20,7 +20,9 @@ import functools
 import hashlib
 import logging
 import secrets
+import threading
 import zlib
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache, caches
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -89,26 +93,69 @@ def cache_set_many(values: dict[str, Any], timeout: int) -> None:
     _tolerant(lambda: cache.set_many(values, timeout))
 
 
-def kept_get_many(keys: list[str], timeout: int) -> dict[str, Any]:
+class _Kept:
+    """Values named by their content, kept in this process's memory.
+
+    A plain dict under a lock, dropping the least recently used: no
+    pickling and no key checks, as a memory cache does for every value,
+    because the weeks ahead ask for thirty at a time on every tick.
+    """
+
+    def __init__(self, size: int):
+        self.size = size
+        self._items: OrderedDict[str, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_many(self, keys: list[str]) -> dict[str, Any]:
+        with self._lock:
+            found = {key: self._items[key] for key in keys if key in self._items}
+            for key in found:
+                self._items.move_to_end(key)
+        return found
+
+    def set_many(self, values: dict[str, Any]) -> None:
+        with self._lock:
+            self._items.update(values)
+            for key in values:
+                self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+# About a kilobyte each: a few megabytes at most.
+_kept = _Kept(size=4000)
+
+
+@receiver(setting_changed)
+def _forget_kept(*, setting: str, **kwargs: Any) -> None:
+    # As Django's own caches do when a test swaps the CACHES setting.
+    if setting == "CACHES":
+        _kept.clear()
+
+
+def kept_get_many(keys: list[str]) -> dict[str, Any]:
     """Values kept under content keys: this process's memory first, then the shared cache.
 
     Only for keys that name their content (a digest of what was rendered),
     so a copy in this process can never be out of date. What comes from
     the shared cache is kept in this process too.
     """
-    local = caches["pages"]
-    found = local.get_many(keys)
+    found = _kept.get_many(keys)
     missing = [key for key in keys if key not in found]
     if missing:
         shared = cache_get_many(missing)
         if shared:
-            local.set_many(shared, timeout)
+            _kept.set_many(shared)
             found.update(shared)
     return found
 
 
 def kept_set_many(values: dict[str, Any], timeout: int) -> None:
-    caches["pages"].set_many(values, timeout)
+    _kept.set_many(values)
     cache_set_many(values, timeout)
 
 

@@ -86,7 +86,7 @@ def _weeks_ahead_html(catalogue_version: str, weeks: list[ShownWeek], careful: b
         shown = repr([(s.row.slug, s.row.reasons) for s in week.steps])
         digest = hashlib.sha256(shown.encode()).hexdigest()
         keys.append(f"plan-week:{pagecache.release()}:{catalogue_version}:{careful}:{digest}")
-    found = pagecache.kept_get_many(keys, WEEKS_AHEAD_CACHE_SECONDS)
+    found = pagecache.kept_get_many(keys)
     drawn = {}
     for key, week in zip(keys, weeks, strict=True):
         if key not in found and key not in drawn:
@@ -96,14 +96,14 @@ def _weeks_ahead_html(catalogue_version: str, weeks: list[ShownWeek], careful: b
             )
     if drawn:
         pagecache.kept_set_many(drawn, WEEKS_AHEAD_CACHE_SECONDS)
-    blocks = [
-        # The slot is the first thing in the block, before any step's words;
-        # the number is an int, and the block was escaped when drawn.
-        mark_safe(  # noqa: S308  # nosec B308 B703
+    # Each block was escaped when drawn; the slot is the first thing in it,
+    # before any step's words, and the number is an int.
+    blocks = mark_safe(  # noqa: S308  # nosec B308 B703
+        "".join(
             (found.get(key) or drawn[key]).replace(WEEK_NUMBER_SLOT, str(week.number), 1)
+            for key, week in zip(keys, weeks, strict=True)
         )
-        for key, week in zip(keys, weeks, strict=True)
-    ]
+    )
     return render_to_string("plans/_weeks_ahead.html", {"weeks_ahead": blocks})
 
 

@@ -34,22 +34,21 @@ def test_a_changed_template_makes_every_kept_page_out_of_date(settings, tmp_path
 
 
 def test_kept_values_come_from_this_process_first_then_the_shared_cache():
-    from django.core.cache import cache, caches
+    from django.core.cache import cache
 
     pagecache.kept_set_many({"week:a": "A"}, 60)
-    assert caches["pages"].get("week:a") == "A"
     assert cache.get("week:a") == "A"
     # Made by another process: only in the shared cache, then kept here too.
     cache.set("week:b", "B", 60)
-    assert pagecache.kept_get_many(["week:a", "week:b", "week:c"], 60) == {
+    assert pagecache.kept_get_many(["week:a", "week:b", "week:c"]) == {
         "week:a": "A",
         "week:b": "B",
     }
-    assert caches["pages"].get("week:b") == "B"
+    cache.delete("week:b")
+    assert pagecache.kept_get_many(["week:b"]) == {"week:b": "B"}
 
 
 def test_kept_values_in_this_process_serve_while_the_cache_server_is_away(settings):
-    pagecache.kept_set_many({"week:a": "A"}, 60)
     settings.CACHES = {
         **settings.CACHES,
         "default": {
@@ -58,6 +57,20 @@ def test_kept_values_in_this_process_serve_while_the_cache_server_is_away(settin
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
         },
     }
-    assert pagecache.kept_get_many(["week:a", "week:b"], 60) == {"week:a": "A"}
-    pagecache.kept_set_many({"week:b": "B"}, 60)  # no error: kept here only
-    assert pagecache.kept_get_many(["week:b"], 60) == {"week:b": "B"}
+    pagecache.kept_set_many({"week:a": "A"}, 60)  # no error: kept here only
+    assert pagecache.kept_get_many(["week:a", "week:b"]) == {"week:a": "A"}
+
+
+def test_the_values_kept_in_this_process_are_bounded_dropping_the_least_used():
+    kept = pagecache._Kept(size=2)
+    kept.set_many({"a": 1, "b": 2})
+    assert kept.get_many(["a"]) == {"a": 1}  # "a" is now the most recently used
+    kept.set_many({"c": 3})
+    assert kept.get_many(["a", "b", "c"]) == {"a": 1, "c": 3}
+
+
+def test_swapping_the_caches_empties_the_values_kept_in_this_process(settings):
+    pagecache.kept_set_many({"week:a": "A"}, 60)
+    shared = settings.CACHES["default"]
+    settings.CACHES = {**settings.CACHES, "default": {**shared, "KEY_PREFIX": "another-run"}}
+    assert pagecache.kept_get_many(["week:a"]) == {}
