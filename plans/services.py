@@ -1,11 +1,10 @@
 """Writes to plans go through these services (typed, keyword-only)."""
 
 import datetime
-import json
 import logging
 from collections.abc import Iterable
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -139,41 +138,26 @@ def _reflow(
     ]
     if gone:
         PlanStep.objects.filter(pk__in=gone).delete()
-    if moved:
-        _move(moved)
-    if new:
-        PlanStep.objects.bulk_create(new)
+    if moved or new:
+        # One statement for both: a new step is inserted; a moved one is
+        # already there (the same plan and slug), so it gets its new place.
+        # Its status, dates and id stay as they were.
+        placed = [
+            PlanStep(plan=plan, slug=s.slug, week=s.week, order=s.order, reasons=s.reasons)
+            for s in moved
+        ]
+        PlanStep.objects.bulk_create(
+            [*placed, *new],
+            update_conflicts=True,
+            unique_fields=["plan", "slug"],
+            update_fields=["week", "order", "reasons"],
+        )
     # The steps as they are now, in the order plan_rows reads them.
     removed = set(gone)
     by_slug = {s.slug: s for s in steps if s.pk not in removed}
     by_slug.update((s.slug, s) for s in moved)
     by_slug.update((s.slug, selectors.StepRow.of(s)) for s in new)
     return sorted(by_slug.values(), key=selectors.StepRow.place)
-
-
-def _move(rows: list[selectors.StepRow]) -> None:
-    """Give steps their new week, order and reasons, in one statement.
-
-    A tick moves a few steps at the far end of the plan (the check-ups).
-    One UPDATE per row cost a round trip each, and bulk_update's CASE per
-    field costs more to build than the statement below, which PostgreSQL
-    and SQLite (3.33 and later) both run.
-    """
-    # Only names from the model and placeholders go into the text; the
-    # values go in as parameters.
-    table = PlanStep._meta.db_table
-    reasons = "moved.reasons"
-    if connection.vendor == "postgresql":
-        reasons = "CAST(moved.reasons AS jsonb)"
-    values = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
-    sql = (
-        f"WITH moved (id, week, place, reasons) AS (VALUES {values}) "  # noqa: S608  # nosec B608
-        f'UPDATE {table} SET week = moved.week, "order" = moved.place, reasons = {reasons} '
-        f"FROM moved WHERE {table}.id = moved.id"
-    )
-    params = [value for r in rows for value in (r.pk, r.week, r.order, json.dumps(r.reasons))]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
 
 
 @transaction.atomic
