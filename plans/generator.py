@@ -87,7 +87,7 @@ class GeneratedPlan:
         return [s.slug for w in self.weeks for s in w.steps]
 
 
-@dataclass
+@dataclass(eq=False)  # one candidate is one step: compared by identity (pool.remove)
 class _Candidate:
     step: Step
     value: float
@@ -252,9 +252,12 @@ def generate(
     placed: dict[str, int] = {}
     weeks: list[Week] = []
 
+    # Worked out once per step, not once per step and week.
+    earliest = {c.step.slug: _earliest_week(c.step, profile, first_week, not_before) for c in pool}
+
     def ready(candidate: _Candidate, week: int) -> bool:
         step = candidate.step
-        return _earliest_week(step, profile, first_week, not_before) <= week and all(
+        return earliest[step.slug] <= week and all(
             p in satisfied or placed.get(p, week) < week for p in step.prerequisites
         )
 
