@@ -7,6 +7,7 @@ field's converters). Building the queryset again on every request cost
 more than the query itself (bench/pages.py).
 """
 
+import datetime
 import functools
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
@@ -68,6 +69,28 @@ def _fetch(compiled: Callable[[], _Compiled], parameter: Any) -> list[list[Any]]
             for convert in converters:
                 row[index] = convert(row[index], column, connection)
     return rows
+
+
+class PlanState(NamedTuple):
+    """What the plan page needs to know before it knows whether its kept copy will do."""
+
+    pk: int
+    owner_id: int | None
+    link_enabled: bool
+    updated_at: datetime.datetime
+    page_changed_at: datetime.datetime | None
+
+
+@functools.cache
+def _plan_state_by_key() -> _Compiled:
+    fields = ["id", "owner", "link_enabled", "updated_at", "page_changed_at"]
+    return _compile(Plan.objects.filter(key="").values_list(*fields), fields)
+
+
+def plan_state_by_key(key: str) -> PlanState | None:
+    """The plan's access and change stamps, without its answers (a kept page needs no more)."""
+    found = _fetch(_plan_state_by_key, key)
+    return PlanState(*found[0]) if found else None
 
 
 def plan_by_key(key: str) -> Plan | None:

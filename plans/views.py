@@ -36,14 +36,19 @@ MARK_MESSAGES = {
 }
 
 
-def _get_plan_for_request(request: HttpRequest, key: str) -> Plan:
-    """The plan behind a private link, or 404 for a wrong key or a closed link."""
-    plan = selectors.plan_by_key(key)
+def _check_access(request: HttpRequest, plan: Plan | selectors.PlanState | None) -> None:
+    """404 for a wrong key, or for a closed link unless the owner asks."""
     if plan is None:
         raise Http404("No such plan")
     is_owner = request.user.is_authenticated and plan.owner_id == request.user.pk
     if not plan.link_enabled and not is_owner:
         raise Http404("No such plan")
+
+
+def _get_plan_for_request(request: HttpRequest, key: str) -> Plan:
+    """The plan behind a private link, or 404 for a wrong key or a closed link."""
+    plan = selectors.plan_by_key(key)
+    _check_access(request, plan)
     return plan
 
 
@@ -183,9 +188,13 @@ def create(request: HttpRequest) -> HttpResponse:
 @vary_on_headers("HX-Request")
 @require_GET
 def detail(request: HttpRequest, key: str) -> HttpResponse:
-    plan = _get_plan_for_request(request, key)
+    # First only what decides access and whether the kept page will do; the
+    # whole plan is read only when the page must be drawn.
+    plan = selectors.plan_state_by_key(key)
+    _check_access(request, plan)
     if request.GET.get("saving") == "1" and plan.owner_id is None:
-        return render(request, "plans/detail.html", _detail_context(request, plan))
+        whole = _get_plan_for_request(request, key)
+        return render(request, "plans/detail.html", _detail_context(request, whole))
     # The page is kept rendered (config/pagecache.py) until one of these
     # changes. updated_at moves with every change to the plan and its steps
     # (services.plan_reflow), page_changed_at with every change to the rest
@@ -204,7 +213,7 @@ def detail(request: HttpRequest, key: str) -> HttpResponse:
     return pagecache.render_cached(
         request,
         "plans/detail.html",
-        lambda: _detail_context(request, plan),
+        lambda: _detail_context(request, _get_plan_for_request(request, key)),
         key=f"plan:{plan.pk}:{viewer}:{bool(request.htmx)}",
         state=state,
     )

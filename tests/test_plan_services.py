@@ -34,6 +34,15 @@ def test_the_plan_lookup_gives_the_plan_the_orm_gives(django_user_model):
     assert found.owner == expected.owner
     assert not found._state.adding
     assert selectors.plan_by_key("no-such-key") is None
+    state = selectors.plan_state_by_key(plan.key)
+    assert state == (
+        expected.pk,
+        expected.owner_id,
+        expected.link_enabled,
+        expected.updated_at,
+        expected.page_changed_at,
+    )
+    assert selectors.plan_state_by_key("no-such-key") is None
 
 
 def test_the_step_rows_are_the_rows_the_orm_gives():
