@@ -113,6 +113,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's PostgreSQL backend, with a health check that looks at the
     # socket before it asks the server (config/postgresql/base.py).
     DATABASES["default"]["ENGINE"] = "config.postgresql"
+    # Parameters sent apart from the SQL, so that PostgreSQL keeps the plan
+    # of a statement a connection has run 5 times (the plan lookup, the step
+    # rows) instead of parsing and planning it on every request. Turn off
+    # behind PgBouncer in transaction mode (before 1.21, or without
+    # max_prepared_statements), which cannot carry prepared statements.
+    if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            server_side_binding=True, prepare_threshold=5
+        )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so a Celery worker started by a test sees the same rows.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}

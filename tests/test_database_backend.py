@@ -82,3 +82,15 @@ def test_without_the_socket_check_the_closed_connection_fails_the_request():
     with pytest.raises(OperationalError), connection.cursor() as cursor:
         cursor.execute("SELECT 2")
     connection.close()
+
+
+@pytest.mark.django_db
+def test_statements_run_often_are_kept_prepared_by_the_server():
+    from plans import selectors
+
+    for _ in range(6):
+        selectors.plan_by_key("no-such-key")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any('FROM "plans_plan"' in statement for statement in prepared), prepared
