@@ -112,6 +112,7 @@ class StepRow(NamedTuple):
     order: int
     status: str
     reasons: list[str]
+    status_changed_at: datetime.datetime | None
 
     @classmethod
     def of(cls, step: PlanStep) -> "StepRow":

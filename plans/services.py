@@ -99,58 +99,75 @@ def _reflow(
     steps: list[selectors.StepRow],
     not_before: dict[str, int],
     catalogue: StepCatalogue,
+    changed: tuple[selectors.StepRow, ...] = (),
 ) -> list[selectors.StepRow]:
+    """Re-plan the steps still to do and write what changed.
+
+    steps are the plan's rows as they should be before re-planning; changed
+    are those of them that differ from what is stored (a step just marked).
+    """
+    moved: list[selectors.StepRow] = []
+    new: list[PlanStep] = []
+    gone: list[int] = []
     week = current_week(steps)
-    if week is None:
-        return steps
-    settled = {s.slug: s.status for s in steps if s.is_closed}
-    first_week = week
-    if any(s.week == week and s.is_closed for s in steps):
-        # Keep this week's other steps; they count as placed for the planner.
-        first_week = week + 1
-        for step in steps:
-            if step.week == week and step.is_pending and step.slug not in not_before:
-                settled[step.slug] = PlanStep.Status.DONE
-    generated = generate(
-        Profile.from_dict(plan.profile),
-        catalogue,
-        statuses=settled,
-        first_week=first_week,
-        not_before=not_before,
-        pace=plan.pace,
-    )
-    wanted = {
-        step.slug: (week.number, order, list(step.reasons))
-        for week in generated.weeks
-        for order, step in enumerate(week.steps, start=1)
-    }
-    old = {s.slug: s for s in steps if s.slug not in settled}
-    gone = [s.pk for slug, s in old.items() if slug not in wanted]
-    moved = [
-        s._replace(week=wanted[slug][0], order=wanted[slug][1], reasons=wanted[slug][2])
-        for slug, s in old.items()
-        if slug in wanted and (s.week, s.order, s.reasons) != wanted[slug]
-    ]
-    new = [
-        PlanStep(plan=plan, slug=slug, week=week_number, order=order, reasons=reasons)
-        for slug, (week_number, order, reasons) in wanted.items()
-        if slug not in old
-    ]
+    if week is not None:
+        settled = {s.slug: s.status for s in steps if s.is_closed}
+        first_week = week
+        if any(s.week == week and s.is_closed for s in steps):
+            # Keep this week's other steps; they count as placed for the planner.
+            first_week = week + 1
+            for step in steps:
+                if step.week == week and step.is_pending and step.slug not in not_before:
+                    settled[step.slug] = PlanStep.Status.DONE
+        generated = generate(
+            Profile.from_dict(plan.profile),
+            catalogue,
+            statuses=settled,
+            first_week=first_week,
+            not_before=not_before,
+            pace=plan.pace,
+        )
+        wanted = {
+            step.slug: (week.number, order, list(step.reasons))
+            for week in generated.weeks
+            for order, step in enumerate(week.steps, start=1)
+        }
+        old = {s.slug: s for s in steps if s.slug not in settled}
+        gone = [s.pk for slug, s in old.items() if slug not in wanted]
+        moved = [
+            s._replace(week=wanted[slug][0], order=wanted[slug][1], reasons=wanted[slug][2])
+            for slug, s in old.items()
+            if slug in wanted and (s.week, s.order, s.reasons) != wanted[slug]
+        ]
+        new = [
+            PlanStep(plan=plan, slug=slug, week=week_number, order=order, reasons=reasons)
+            for slug, (week_number, order, reasons) in wanted.items()
+            if slug not in old
+        ]
     if gone:
         PlanStep.objects.filter(pk__in=gone).delete()
-    if moved or new:
-        # One statement for both: a new step is inserted; a moved one is
-        # already there (the same plan and slug), so it gets its new place.
-        # Its status, dates and id stay as they were.
+    written = {s.slug: s for s in changed} | {s.slug: s for s in moved}
+    if written or new:
+        # One statement for all: a new step is inserted; one already there
+        # (the same plan and slug) gets its new place and status. Its id and
+        # creation date stay as they were.
         placed = [
-            PlanStep(plan=plan, slug=s.slug, week=s.week, order=s.order, reasons=s.reasons)
-            for s in moved
+            PlanStep(
+                plan=plan,
+                slug=s.slug,
+                week=s.week,
+                order=s.order,
+                status=s.status,
+                reasons=s.reasons,
+                status_changed_at=s.status_changed_at,
+            )
+            for s in written.values()
         ]
         PlanStep.objects.bulk_create(
             [*placed, *new],
             update_conflicts=True,
             unique_fields=["plan", "slug"],
-            update_fields=["week", "order", "reasons"],
+            update_fields=["week", "order", "reasons", "status", "status_changed_at"],
         )
     # The steps as they are now, in the order plan_rows reads them.
     removed = set(gone)
@@ -164,27 +181,28 @@ def _reflow(
 def step_mark(*, plan: Plan, slug: str, status: str) -> list[selectors.StepRow]:
     """Mark a step done, not now or already did, then re-flow the rest.
 
+    The plan is stamped (and locked) first, its steps read once, and the
+    marked step written together with the steps the re-flow moved.
     Returns the plan's steps as they are after the change.
     """
     if status not in {PlanStep.Status.DONE, PlanStep.Status.NOT_NOW, PlanStep.Status.ALREADY}:
         raise StepMarkError("That choice did not work. Please try one of the buttons again.")
     _plan_changed(plan)  # first: the plan's lock orders changes to one plan
-    step = PlanStep.objects.filter(plan=plan, slug=slug)
-    if status == PlanStep.Status.NOT_NOW:
-        step = step.exclude(status__in=PlanStep.CLOSED)
-    if not step.update(status=status, status_changed_at=timezone.now()):
-        # Nothing written; raising undoes the plan's stamp too.
-        if PlanStep.objects.filter(plan=plan, slug=slug).exists():
-            raise StepMarkError("That step is already ticked off, so there is nothing to move.")
+    steps = selectors.plan_rows(plan_id=plan.pk)
+    marked = next((s for s in steps if s.slug == slug), None)
+    # Raising undoes the plan's stamp: nothing is changed.
+    if marked is None:
         raise StepMarkError(
             "That step is not in your plan any more. Here is your plan as it is now."
         )
-    steps = selectors.plan_rows(plan_id=plan.pk)
+    if marked.is_closed and status == PlanStep.Status.NOT_NOW:
+        raise StepMarkError("That step is already ticked off, so there is nothing to move.")
+    marked = marked._replace(status=status, status_changed_at=timezone.now())
+    steps = [marked if s.slug == slug else s for s in steps]
     not_before = {}
     if status == PlanStep.Status.NOT_NOW:
-        marked = next(s for s in steps if s.slug == slug)
         not_before[slug] = marked.week + NOT_NOW_GAP_WEEKS
-    steps = _reflow(plan, steps, not_before, get_catalogue())
+    steps = _reflow(plan, steps, not_before, get_catalogue(), changed=(marked,))
     logger.info("plan %s: a step was marked %s", plan.pk, status)
     return steps
 
