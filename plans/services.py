@@ -144,9 +144,11 @@ def _reflow(
             for slug, (week_number, order, reasons) in wanted.items()
             if slug not in old
         ]
+    removed = set(gone)
     if gone:
         PlanStep.objects.filter(pk__in=gone).delete()
-    written = {s.slug: s for s in changed} | {s.slug: s for s in moved}
+    # A step just put off may not fit in the plan any more: it goes too.
+    written = {s.slug: s for s in changed if s.pk not in removed} | {s.slug: s for s in moved}
     if written or new:
         # One statement for all: a new step is inserted; one already there
         # (the same plan and slug) gets its new place and status. Its id and
@@ -170,7 +172,6 @@ def _reflow(
             update_fields=["week", "order", "reasons", "status", "status_changed_at"],
         )
     # The steps as they are now, in the order plan_rows reads them.
-    removed = set(gone)
     by_slug = {s.slug: s for s in steps if s.pk not in removed}
     by_slug.update((s.slug, s) for s in moved)
     by_slug.update((s.slug, selectors.StepRow.of(s)) for s in new)

@@ -1,6 +1,7 @@
 import pytest
 
 from plans import selectors, services
+from plans.catalogue import get_catalogue
 from plans.generator import MAX_STEPS_A_WEEK
 from plans.models import Plan, PlanStep
 from tests.factories import AT_RISK_ANSWERS, make_plan
@@ -213,3 +214,14 @@ def test_not_now_on_a_step_already_ticked_off_says_so_and_changes_nothing():
         services.step_mark(plan=plan, slug=step.slug, status="not_now")
     plan.refresh_from_db()
     assert (plan.updated_at, list(plan.steps.values_list("slug", "week", "status"))) == before
+
+
+def test_a_step_put_off_that_no_longer_fits_leaves_the_plan():
+    """The re-flow drops a step the planner no longer places, even the one just put off."""
+    plan = make_plan()
+    have = set(plan.steps.values_list("slug", flat=True))
+    unfit = next(s.slug for s in get_catalogue().active() if s.slug not in have)
+    PlanStep.objects.create(plan=plan, slug=unfit, week=1, order=2, reasons=["A reason."])
+    returned = services.step_mark(plan=plan, slug=unfit, status="not_now")
+    assert returned == selectors.plan_rows(plan_id=plan.pk)
+    assert unfit not in {row.slug for row in returned}
