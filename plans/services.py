@@ -64,48 +64,45 @@ def current_week(steps: Iterable[PlanStep | selectors.StepRow]) -> int | None:
     return min(pending) if pending else None
 
 
+def _plan_changed(plan: Plan, **fields: object) -> None:
+    """Stamp the plan (with any fields that change with it) in one UPDATE.
+
+    The UPDATE locks the plan's row until the end of the transaction, so
+    two changes to one plan re-flow one after the other. Every re-flow
+    follows a change, even the last tick: caches keyed on updated_at (the
+    plan page, the printed plan) must see it.
+    """
+    Plan.objects.filter(pk=plan.pk).update(updated_at=timezone.now(), **fields)
+
+
 # Inside step_mark or plan_slow_down no savepoint of its own: an error
 # undoes their whole change anyway, and the savepoint cost two round trips.
 @transaction.atomic(savepoint=False)
 def plan_reflow(
-    *, plan: Plan, not_before: dict[str, int] | None = None, catalogue: StepCatalogue | None = None
+    *,
+    plan: Plan,
+    steps: list[selectors.StepRow],
+    not_before: dict[str, int] | None = None,
+    catalogue: StepCatalogue | None = None,
+    changed: tuple[selectors.StepRow, ...] = (),
 ) -> list[selectors.StepRow]:
-    """Re-plan every step still to do, from the current week on.
+    """Re-plan every step still to do, from the current week on, and write what changed.
+
+    steps are the plan's rows, read after the plan was stamped (_plan_changed),
+    as they should be before re-planning; changed are those of them that
+    differ from what is stored (a step just marked).
 
     Closed steps (done, already did) stay where they were. Steps still to do
     in a week that already has a closed step stay in that week too, so no
     week ends up with more than two steps.
 
-    Only the rows whose place changes are written: after a tick most steps
-    stay where they were, so most re-flows write a few rows at the far end
-    of the plan, or none. Returns the plan's steps as they are now.
+    Only the rows whose place or status changes are written, in one
+    statement: after a tick most steps stay where they were, so most
+    re-flows write a few rows at the far end of the plan. Returns the plan's
+    steps as they are now.
     """
-    _plan_changed(plan)
-    return _reflow(
-        plan, selectors.plan_rows(plan_id=plan.pk), not_before or {}, catalogue or get_catalogue()
-    )
-
-
-def _plan_changed(plan: Plan) -> None:
-    # The UPDATE locks the plan's row until the end of the transaction, so
-    # two changes to one plan re-flow one after the other. Every re-flow
-    # follows a change, even the last tick: caches keyed on updated_at (the
-    # plan page, the printed plan) must see it.
-    Plan.objects.filter(pk=plan.pk).update(updated_at=timezone.now())
-
-
-def _reflow(
-    plan: Plan,
-    steps: list[selectors.StepRow],
-    not_before: dict[str, int],
-    catalogue: StepCatalogue,
-    changed: tuple[selectors.StepRow, ...] = (),
-) -> list[selectors.StepRow]:
-    """Re-plan the steps still to do and write what changed.
-
-    steps are the plan's rows as they should be before re-planning; changed
-    are those of them that differ from what is stored (a step just marked).
-    """
+    not_before = not_before or {}
+    catalogue = catalogue or get_catalogue()
     moved: list[selectors.StepRow] = []
     new: list[PlanStep] = []
     gone: list[int] = []
@@ -203,7 +200,7 @@ def step_mark(*, plan: Plan, slug: str, status: str) -> list[selectors.StepRow]:
     not_before = {}
     if status == PlanStep.Status.NOT_NOW:
         not_before[slug] = marked.week + NOT_NOW_GAP_WEEKS
-    steps = _reflow(plan, steps, not_before, get_catalogue(), changed=(marked,))
+    steps = plan_reflow(plan=plan, steps=steps, not_before=not_before, changed=(marked,))
     logger.info("plan %s: a step was marked %s", plan.pk, status)
     return steps
 
@@ -211,9 +208,9 @@ def step_mark(*, plan: Plan, slug: str, status: str) -> list[selectors.StepRow]:
 @transaction.atomic
 def plan_slow_down(*, plan: Plan) -> None:
     """ "This week was too much": one step a week and half the minutes from now on."""
-    Plan.objects.filter(pk=plan.pk).update(pace=Plan.Pace.GENTLE)
     plan.pace = Plan.Pace.GENTLE
-    plan_reflow(plan=plan)
+    _plan_changed(plan, pace=plan.pace)
+    plan_reflow(plan=plan, steps=selectors.plan_rows(plan_id=plan.pk))
 
 
 def plan_attach(*, plan: Plan, user: User) -> bool:

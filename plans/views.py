@@ -67,10 +67,6 @@ class ShownWeek:
     number: int | str
     steps: tuple[ShownStep, ...]
 
-    @property
-    def minutes(self) -> int:
-        return sum(s.step.minutes for s in self.steps)
-
 
 # Where the week's number goes in a kept week: kept without it, a week that
 # only moves (the check-ups at the far end, after each tick) is not drawn again.

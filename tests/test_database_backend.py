@@ -12,15 +12,31 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def last_query_of(pid: int) -> str:
-    """What the server last ran for a connection, as a second connection sees it."""
+def on_another_connection(sql: str, params: list) -> tuple:
     other = connection.copy()
     try:
         with other.cursor() as cursor:
-            cursor.execute("SELECT query FROM pg_stat_activity WHERE pid = %s", [pid])
-            return cursor.fetchone()[0]
+            cursor.execute(sql, params)
+            return cursor.fetchone()
     finally:
         other.close()
+
+
+def last_query_of(pid: int) -> str:
+    """What the server last ran for a connection, as a second connection sees it."""
+    return on_another_connection("SELECT query FROM pg_stat_activity WHERE pid = %s", [pid])[0]
+
+
+def closed_by_the_server() -> int:
+    """Open the connection, have the server end it, and wait until its socket says so.
+
+    Returns the ended connection's server process id."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    pid = connection.connection.info.backend_pid
+    on_another_connection("SELECT pg_terminate_backend(%s)", [pid])
+    assert wait_for(lambda: not connection.is_usable(), timeout=10)
+    return pid
 
 
 def test_settings_use_the_backend_with_health_checks():
@@ -45,16 +61,7 @@ def test_an_open_idle_connection_is_usable_without_a_round_trip():
 
 @pytest.mark.django_db(transaction=True)
 def test_a_connection_closed_by_the_server_is_replaced_before_the_next_request():
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    pid = connection.connection.info.backend_pid
-    other = connection.copy()
-    try:
-        with other.cursor() as cursor:
-            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
-    finally:
-        other.close()
-    assert wait_for(lambda: not connection.is_usable(), timeout=10)
+    pid = closed_by_the_server()
 
     # What Django does at the start of each request, then the request's query.
     close_old_connections()
@@ -67,16 +74,7 @@ def test_a_connection_closed_by_the_server_is_replaced_before_the_next_request()
 @pytest.mark.django_db(transaction=True)
 def test_without_the_socket_check_the_closed_connection_fails_the_request():
     """The case the health check exists for: shows the test above can fail."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    pid = connection.connection.info.backend_pid
-    other = connection.copy()
-    try:
-        with other.cursor() as cursor:
-            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
-    finally:
-        other.close()
-    wait_for(lambda: not connection.is_usable(), timeout=10)
+    closed_by_the_server()
 
     # No close_old_connections, so no check ran: the query meets the closed socket.
     with pytest.raises(OperationalError), connection.cursor() as cursor:
