@@ -6,7 +6,7 @@ access in one place: _get_plan_for_request.
 """
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import groupby
 from urllib.parse import urlencode
 
@@ -60,6 +60,8 @@ class ShownStep:
     # titles and summaries.
     own_how_tos: tuple[HowTo, ...] = ()
     other_how_tos: tuple[HowTo, ...] = ()
+    # This week's steps: the step drawn (_step_body.html), kept by _kept_drawings.
+    body: str = ""
 
 
 @dataclass(frozen=True)
@@ -73,39 +75,89 @@ class ShownWeek:
 WEEK_NUMBER_SLOT = "@@week-number@@"
 
 
+def _kept_drawings(
+    template: str, catalogue_version: str, careful: bool, shown: list[tuple[object, dict]]
+) -> list[str]:
+    """Each part of the plan card drawn with template, kept by what it shows.
+
+    shown pairs what a drawing shows (its steps, their reasons, the devices
+    it explains) with the context that draws it. A drawing is kept under a
+    digest of what it shows, never under a plan, so a tick leaves the parts
+    it did not change as they were, and plans that show the same part share
+    one copy. They are looked for in this process first, then in the shared
+    cache, in one round trip. Each drawing is escaped as it is drawn.
+    """
+    keys = []
+    for what, _ in shown:
+        digest = hashlib.sha256(repr(what).encode()).hexdigest()
+        keys.append(f"{template}:{pagecache.release()}:{catalogue_version}:{careful}:{digest}")
+    found = pagecache.kept_get_many(keys)
+    drawn = {}
+    for key, (_, context) in zip(keys, shown, strict=True):
+        if key not in found and key not in drawn:
+            drawn[key] = render_to_string(template, {**context, "careful": careful})
+    if drawn:
+        pagecache.kept_set_many(drawn, WEEKS_AHEAD_CACHE_SECONDS)
+    return [found.get(key) or drawn[key] for key in keys]
+
+
+def _step_bodies(
+    catalogue_version: str, steps: list[ShownStep], careful: bool, devices: list[str]
+) -> tuple[ShownStep, ...]:
+    """This week's steps with their how-to texts for the person's devices, drawn."""
+    steps = [ShownStep(s.row, s.step, *s.step.how_tos_for(devices)) for s in steps]
+    bodies = _kept_drawings(
+        "plans/_step_body.html",
+        catalogue_version,
+        careful,
+        [
+            (
+                (
+                    s.row.slug,
+                    s.row.reasons,
+                    [h.platform for h in s.own_how_tos],
+                    [h.platform for h in s.other_how_tos],
+                ),
+                {"shown": s},
+            )
+            for s in steps
+        ],
+    )
+    # Escaped when drawn (_kept_drawings).
+    return tuple(
+        replace(s, body=mark_safe(body))  # noqa: S308  # nosec B308 B703
+        for s, body in zip(steps, bodies, strict=True)
+    )
+
+
 def _weeks_ahead_html(catalogue_version: str, weeks: list[ShownWeek], careful: bool) -> str:
     """The folded weeks ahead: the largest part of the page.
 
     Each week is kept by what it shows (its steps and their reasons), not by
-    the plan or its number: a tick this week leaves the weeks after it as
-    they were, so only a week that changed is drawn again, and plans that
-    share a week share one copy. They are looked for in this process first,
-    then in the shared cache, in one round trip.
+    its number: the check-ups at the far end move a week later with each
+    tick, and are not drawn again for it.
     """
-    keys = []
-    for week in weeks:
-        shown = repr([(s.row.slug, s.row.reasons) for s in week.steps])
-        digest = hashlib.sha256(shown.encode()).hexdigest()
-        keys.append(f"plan-week:{pagecache.release()}:{catalogue_version}:{careful}:{digest}")
-    found = pagecache.kept_get_many(keys)
-    drawn = {}
-    for key, week in zip(keys, weeks, strict=True):
-        if key not in found and key not in drawn:
-            unnumbered = ShownWeek(WEEK_NUMBER_SLOT, week.steps)
-            drawn[key] = render_to_string(
-                "plans/_week_ahead.html", {"week": unnumbered, "careful": careful}
+    blocks = _kept_drawings(
+        "plans/_week_ahead.html",
+        catalogue_version,
+        careful,
+        [
+            (
+                [(s.row.slug, s.row.reasons) for s in week.steps],
+                {"week": ShownWeek(WEEK_NUMBER_SLOT, week.steps)},
             )
-    if drawn:
-        pagecache.kept_set_many(drawn, WEEKS_AHEAD_CACHE_SECONDS)
+            for week in weeks
+        ],
+    )
     # Each block was escaped when drawn; the slot is the first thing in it,
     # before any step's words, and the number is an int.
-    blocks = mark_safe(  # noqa: S308  # nosec B308 B703
+    joined = mark_safe(  # noqa: S308  # nosec B308 B703
         "".join(
-            (found.get(key) or drawn[key]).replace(WEEK_NUMBER_SLOT, str(week.number), 1)
-            for key, week in zip(keys, weeks, strict=True)
+            block.replace(WEEK_NUMBER_SLOT, str(week.number), 1)
+            for block, week in zip(blocks, weeks, strict=True)
         )
     )
-    return render_to_string("plans/_weeks_ahead.html", {"weeks_ahead": blocks})
+    return render_to_string("plans/_weeks_ahead.html", {"weeks_ahead": joined})
 
 
 def _plan_context(
@@ -122,14 +174,12 @@ def _plan_context(
         ShownWeek(number, tuple(steps))
         for number, steps in groupby(pending, key=lambda s: s.row.week)
     ]
+    careful = plan.someone_close_is_a_worry
     this_week = ()
     if weeks:
-        this_week = tuple(
-            ShownStep(s.row, s.step, *s.step.how_tos_for(devices)) for s in weeks[0].steps
-        )
+        this_week = _step_bodies(catalogue.version, list(weeks[0].steps), careful, devices)
     persona = persona_catalogue.get_catalogue().personas.get(plan.persona)
     is_owner = request.user.is_authenticated and plan.owner_id == request.user.pk
-    careful = plan.someone_close_is_a_worry
     return {
         "plan": plan,
         "persona": persona,

@@ -5,7 +5,8 @@ from django.test import Client
 
 from plans.catalogue import get_catalogue
 from plans.models import Plan, PlanStep
-from tests.factories import AT_RISK_ANSWERS, finish_assessment, make_plan
+from plans.selectors import StepRow
+from tests.factories import ANSWERS, AT_RISK_ANSWERS, finish_assessment, make_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -243,6 +244,37 @@ def test_plans_with_the_same_weeks_ahead_share_one_rendered_copy(client):
     page = client.get(f"/p/{second.key}/")
     assert "plans/_week_ahead.html" not in _templates(page)
     assert "The weeks ahead" in page.content.decode()
+
+
+def test_this_weeks_step_is_drawn_once_for_plans_that_show_it_alike(client):
+    first, second = make_plan(), make_plan()
+    assert "plans/_step_body.html" in _templates(client.get(f"/p/{first.key}/"))
+    page = client.get(f"/p/{second.key}/")
+    assert "plans/_step_body.html" not in _templates(page)
+    # The kept drawing holds the step; the buttons are this plan's own.
+    step = first_pending(second)
+    text = page.content.decode()
+    assert get_catalogue().step(step.slug).example in text
+    assert f'hx-post="/p/{second.key}/steps/{step.slug}/"' in text
+    assert first.key not in text
+    # Other devices get other how-to texts: their own drawing.
+    android = make_plan({**ANSWERS, "devices": ["android"]})
+    assert first_pending(android).slug == step.slug
+    assert "plans/_step_body.html" in _templates(client.get(f"/p/{android.key}/"))
+
+
+def test_a_kept_step_warns_only_the_plans_that_must_be_careful():
+    from plans.views import ShownStep, _step_bodies
+
+    catalogue = get_catalogue()
+    step = next(s for s in catalogue.active() if s.may_alert)
+    row = next(s for s in make_plan(AT_RISK_ANSWERS).steps.all() if s.slug == step.slug)
+    shown = [ShownStep(StepRow.of(row), step)]
+    careful = _step_bodies(catalogue.version, shown, True, ["iphone"])[0].body
+    plain = _step_bodies(catalogue.version, shown, False, ["iphone"])[0].body
+    assert "talk it over with a helpline" in careful
+    assert "talk it over with a helpline" not in plain
+    assert "may notice this change" in plain
 
 
 def _card(html: str) -> str:

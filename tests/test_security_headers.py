@@ -80,8 +80,8 @@ INLINE_STYLE = re.compile(r"<style\b|\sstyle=|\son[a-z]+=", re.I)
 # Each reviewed use of |safe or mark_safe: file -> why it is safe.
 REVIEWED_SAFE: dict[str, str] = {
     "plans/pdf.py": "the QR code's SVG, written by segno from our own URL",
-    "plans/views.py": "kept weeks ahead, escaped by the template that drew them; "
-    "only our own number slot is replaced, by an int",
+    "plans/views.py": "kept parts of the plan card (this week's steps, the weeks ahead), "
+    "escaped by the template that drew them; only our own number slot is replaced, by an int",
 }
 
 
