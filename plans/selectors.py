@@ -9,6 +9,7 @@ more than the query itself (bench/pages.py).
 
 import datetime
 import functools
+import math
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
@@ -106,7 +107,7 @@ class StepRow(NamedTuple):
     plain rows cost a fraction of model instances.
     """
 
-    pk: int
+    pk: int | None  # None: a step just added, not read back (services.plan_reflow)
     slug: str
     week: int
     order: int
@@ -118,9 +119,13 @@ class StepRow(NamedTuple):
     def of(cls, step: PlanStep) -> "StepRow":
         return cls(*(getattr(step, name) for name in cls._fields))
 
-    def place(self) -> tuple[int, int, int]:
-        """Where the step stands in the plan: the order plan_rows reads them in."""
-        return self.week, self.order, self.pk
+    def place(self) -> tuple[int, int, float]:
+        """Where the step stands in the plan: the order plan_rows reads them in.
+
+        A step just added sorts last among steps in the same place, as its
+        new id would.
+        """
+        return self.week, self.order, math.inf if self.pk is None else self.pk
 
     @property
     def is_closed(self) -> bool:

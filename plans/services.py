@@ -1,10 +1,14 @@
 """Writes to plans go through these services (typed, keyword-only)."""
 
 import datetime
+import functools
 import logging
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models import Field, Q
+from django.db.models.constants import OnConflict
+from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 
 from accounts.models import User
@@ -64,6 +68,21 @@ def current_week(steps: Iterable[PlanStep | selectors.StepRow]) -> int | None:
     return min(pending) if pending else None
 
 
+# The two writes every tick makes, as the ORM writes them but compiled once
+# per process (selectors does the same for the reads): building the
+# statements again on every tick cost more than running them
+# (bench/pages.py).
+
+
+@functools.cache
+def _stamp_sql(vendor: str) -> str:
+    query = UpdateQuery(Plan)
+    query.add_update_values({"updated_at": timezone.now()})
+    query.add_q(Q(pk=0))
+    sql, _ = query.get_compiler(DEFAULT_DB_ALIAS).as_sql()
+    return sql
+
+
 def _plan_changed(plan: Plan, **fields: object) -> None:
     """Stamp the plan (with any fields that change with it) in one UPDATE.
 
@@ -72,7 +91,77 @@ def _plan_changed(plan: Plan, **fields: object) -> None:
     follows a change, even the last tick: caches keyed on updated_at (the
     plan page, the printed plan) must see it.
     """
-    Plan.objects.filter(pk=plan.pk).update(updated_at=timezone.now(), **fields)
+    if fields:
+        Plan.objects.filter(pk=plan.pk).update(updated_at=timezone.now(), **fields)
+        return
+    connection = connections[DEFAULT_DB_ALIAS]
+    stamp = Plan._meta.get_field("updated_at").get_db_prep_save(timezone.now(), connection)
+    with connection.cursor() as cursor:
+        cursor.execute(_stamp_sql(connection.vendor), [stamp, plan.pk])
+
+
+# A step's place and status: what the re-flow writes. A row for a step the
+# plan already has (its plan and slug) is updated; its id and creation
+# date stay as they were.
+_PLACE_FIELDS = ("plan", "slug", "week", "order", "status", "reasons", "status_changed_at")
+_PLACE_UPDATED = ("week", "order", "reasons", "status", "status_changed_at")
+
+
+@functools.cache
+def _place_fields() -> tuple[Field, ...]:
+    return tuple(PlanStep._meta.get_field(name) for name in (*_PLACE_FIELDS, "created_at"))
+
+
+@functools.cache
+def _place_sql(vendor: str, count: int) -> str:
+    """INSERT ... ON CONFLICT DO UPDATE for count steps, as bulk_create writes it.
+
+    Always as a list of VALUES: bulk_create on PostgreSQL sends columns as
+    arrays (UNNEST), which cost more to send than these few rows.
+    """
+    ops = connections[DEFAULT_DB_ALIAS].ops
+    fields = _place_fields()
+    field = PlanStep._meta.get_field
+    columns = ", ".join(ops.quote_name(f.column) for f in fields)
+    return " ".join(
+        [
+            ops.insert_statement(on_conflict=OnConflict.UPDATE),
+            ops.quote_name(PlanStep._meta.db_table),
+            f"({columns})",
+            ops.bulk_insert_sql(fields, [["%s"] * len(fields)] * count),
+            ops.on_conflict_suffix_sql(
+                fields,
+                OnConflict.UPDATE,
+                [field(name).column for name in _PLACE_UPDATED],
+                [field("plan").column, field("slug").column],
+            ),
+        ]
+    )
+
+
+def _write_places(plan: Plan, steps: list[selectors.StepRow]) -> None:
+    """Insert or update the steps' rows, in one statement (or a few for many rows)."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    fields = _place_fields()
+    now = timezone.now()
+    rows = [
+        [
+            field.get_db_prep_save(value, connection)
+            for field, value in zip(
+                fields,
+                (plan.pk, s.slug, s.week, s.order, s.status, s.reasons, s.status_changed_at, now),
+                strict=True,
+            )
+        ]
+        for s in steps
+    ]
+    size = connection.ops.bulk_batch_size(fields, rows) or len(rows)
+    with connection.cursor() as cursor:
+        for at in range(0, len(rows), size):
+            batch = rows[at : at + size]
+            cursor.execute(
+                _place_sql(connection.vendor, len(batch)), [v for row in batch for v in row]
+            )
 
 
 # Inside step_mark or plan_slow_down no savepoint of its own: an error
@@ -104,7 +193,7 @@ def plan_reflow(
     not_before = not_before or {}
     catalogue = catalogue or get_catalogue()
     moved: list[selectors.StepRow] = []
-    new: list[PlanStep] = []
+    new: list[selectors.StepRow] = []
     gone: list[int] = []
     week = current_week(steps)
     if week is not None:
@@ -136,8 +225,9 @@ def plan_reflow(
             for slug, s in old.items()
             if slug in wanted and (s.week, s.order, s.reasons) != wanted[slug]
         ]
+        # Not read back: a new step's id is None until the plan is read again.
         new = [
-            PlanStep(plan=plan, slug=slug, week=week_number, order=order, reasons=reasons)
+            selectors.StepRow(None, slug, week_number, order, PlanStep.Status.TODO, reasons, None)
             for slug, (week_number, order, reasons) in wanted.items()
             if slug not in old
         ]
@@ -147,31 +237,11 @@ def plan_reflow(
     # A step just put off may not fit in the plan any more: it goes too.
     written = {s.slug: s for s in changed if s.pk not in removed} | {s.slug: s for s in moved}
     if written or new:
-        # One statement for all: a new step is inserted; one already there
-        # (the same plan and slug) gets its new place and status. Its id and
-        # creation date stay as they were.
-        placed = [
-            PlanStep(
-                plan=plan,
-                slug=s.slug,
-                week=s.week,
-                order=s.order,
-                status=s.status,
-                reasons=s.reasons,
-                status_changed_at=s.status_changed_at,
-            )
-            for s in written.values()
-        ]
-        PlanStep.objects.bulk_create(
-            [*placed, *new],
-            update_conflicts=True,
-            unique_fields=["plan", "slug"],
-            update_fields=["week", "order", "reasons", "status", "status_changed_at"],
-        )
+        _write_places(plan, [*written.values(), *new])
     # The steps as they are now, in the order plan_rows reads them.
     by_slug = {s.slug: s for s in steps if s.pk not in removed}
     by_slug.update((s.slug, s) for s in moved)
-    by_slug.update((s.slug, selectors.StepRow.of(s)) for s in new)
+    by_slug.update((s.slug, s) for s in new)
     return sorted(by_slug.values(), key=selectors.StepRow.place)
 
 

@@ -198,10 +198,18 @@ def test_not_now_moves_the_rows_and_keeps_them(django_assert_max_num_queries):
 def test_a_tick_hands_back_the_steps_exactly_as_stored():
     """The view draws its answer from what step_mark returns, not a second read."""
     plan = make_plan()
+    added_in_all = 0
     for status in ["done", "not_now", "already", "done", "not_now", "done", "already"]:
         step = pending(plan)[3 if status == "already" else 0]
+        before = {s.slug for s in selectors.plan_rows(plan_id=plan.pk)}
         returned = services.step_mark(plan=plan, slug=step.slug, status=status)
-        assert returned == selectors.plan_rows(plan_id=plan.pk), status
+        stored = selectors.plan_rows(plan_id=plan.pk)
+        # Only the steps the tick added lack their ids (not read back).
+        added = {s.slug for s in returned if s.pk is None}
+        assert not added & before, status
+        added_in_all += len(added)
+        assert returned == [s._replace(pk=None) if s.slug in added else s for s in stored], status
+    assert added_in_all, "some tick brought a step in from beyond the plan's end"
 
 
 def test_not_now_on_a_step_already_ticked_off_says_so_and_changes_nothing():
