@@ -129,6 +129,23 @@ def test_no_control_socket_is_opened():
     assert gunicorn_conf.control_socket_disable is True
 
 
+def test_a_worker_leaves_what_it_loaded_at_start_out_of_full_collections():
+    # In a fresh interpreter: freezing is for the whole process.
+    script = (
+        "import gc\n"
+        "from config import gunicorn\n"
+        "before = gc.get_freeze_count()\n"
+        "gunicorn.post_worker_init(None)\n"
+        "print(before, gc.get_freeze_count())\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=BASE_DIR, capture_output=True, text=True, check=True
+    )
+    before, frozen = map(int, result.stdout.split())
+    assert before == 0
+    assert frozen > 10_000
+
+
 def test_heartbeat_files_live_in_memory_so_a_read_only_disk_is_fine():
     if os.path.isdir("/dev/shm"):
         assert gunicorn_conf.worker_tmp_dir == "/dev/shm"
