@@ -125,6 +125,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so a Celery worker started by a test sees the same rows.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+    # `make run` has three processes writing one file (web, worker, beat).
+    # A transaction takes the write lock when it begins and waits its turn
+    # for up to 20 s; without this, one that reads first and then writes
+    # fails at once with "database is locked" when another is writing.
+    # WAL lets pages be read while a write goes on.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE",
+        timeout=20,
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, broker and background work ------------------------------------
