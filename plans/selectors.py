@@ -115,10 +115,6 @@ class StepRow(NamedTuple):
     reasons: list[str]
     status_changed_at: datetime.datetime | None
 
-    @classmethod
-    def of(cls, step: PlanStep) -> "StepRow":
-        return cls(*(getattr(step, name) for name in cls._fields))
-
     def place(self) -> tuple[int, int, float]:
         """Where the step stands in the plan: the order plan_rows reads them in.
 

@@ -28,13 +28,20 @@ class StepMarkError(ValueError):
     """A status change that cannot be made; the message is for the person."""
 
 
-def _rows(plan: Plan, generated: GeneratedPlan) -> list[PlanStep]:
-    return [
-        PlanStep(
-            plan=plan, week=week.number, order=order, slug=step.slug, reasons=list(step.reasons)
-        )
+def _places(generated: GeneratedPlan) -> dict[str, tuple[int, int, list[str]]]:
+    """Where the planner put each step: its week, its order in the week, its reasons."""
+    return {
+        step.slug: (week.number, order, list(step.reasons))
         for week in generated.weeks
         for order, step in enumerate(week.steps, start=1)
+    }
+
+
+def _new_rows(places: dict[str, tuple[int, int, list[str]]]) -> list[selectors.StepRow]:
+    """Steps to add, still to do. Their ids are not read back: None until the plan is read."""
+    return [
+        selectors.StepRow(None, slug, week, order, PlanStep.Status.TODO, reasons, None)
+        for slug, (week, order, reasons) in places.items()
     ]
 
 
@@ -57,12 +64,13 @@ def plan_create(
     )
     plan.full_clean()
     plan.save()
-    rows = PlanStep.objects.bulk_create(_rows(plan, generate(profile, catalogue)))
+    rows = _new_rows(_places(generate(profile, catalogue)))
+    _write_places(plan, rows)
     logger.info("plan %s created with %s steps", plan.pk, len(rows))
     return plan
 
 
-def current_week(steps: Iterable[PlanStep | selectors.StepRow]) -> int | None:
+def current_week(steps: Iterable[selectors.StepRow]) -> int | None:
     """The week of the first step still to do; None when every step is closed."""
     pending = [s.week for s in steps if s.is_pending]
     return min(pending) if pending else None
@@ -213,11 +221,7 @@ def plan_reflow(
             not_before=not_before,
             pace=plan.pace,
         )
-        wanted = {
-            step.slug: (week.number, order, list(step.reasons))
-            for week in generated.weeks
-            for order, step in enumerate(week.steps, start=1)
-        }
+        wanted = _places(generated)
         old = {s.slug: s for s in steps if s.slug not in settled}
         gone = [s.pk for slug, s in old.items() if slug not in wanted]
         moved = [
@@ -225,12 +229,7 @@ def plan_reflow(
             for slug, s in old.items()
             if slug in wanted and (s.week, s.order, s.reasons) != wanted[slug]
         ]
-        # Not read back: a new step's id is None until the plan is read again.
-        new = [
-            selectors.StepRow(None, slug, week_number, order, PlanStep.Status.TODO, reasons, None)
-            for slug, (week_number, order, reasons) in wanted.items()
-            if slug not in old
-        ]
+        new = _new_rows({slug: place for slug, place in wanted.items() if slug not in old})
     removed = set(gone)
     if gone:
         PlanStep.objects.filter(pk__in=gone).delete()

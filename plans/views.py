@@ -28,7 +28,8 @@ from plans import hooks, privacy, selectors, services
 from plans.catalogue import HowTo, Step, get_catalogue
 from plans.models import Plan, PlanStep, ReminderSettings
 
-WEEKS_AHEAD_CACHE_SECONDS = 60 * 60 * 24
+# Kept parts of the plan card (_kept_drawings): named by content, never out of date.
+KEPT_DRAWING_SECONDS = 60 * 60 * 24
 MARK_MESSAGES = {
     PlanStep.Status.DONE: "Well done. That is one more small step behind you.",
     PlanStep.Status.NOT_NOW: "That's fine. We moved it to a later week.",
@@ -97,7 +98,7 @@ def _kept_drawings(
         if key not in found and key not in drawn:
             drawn[key] = render_to_string(template, {**context, "careful": careful})
     if drawn:
-        pagecache.kept_set_many(drawn, WEEKS_AHEAD_CACHE_SECONDS)
+        pagecache.kept_set_many(drawn, KEPT_DRAWING_SECONDS)
     return [found.get(key) or drawn[key] for key in keys]
 
 

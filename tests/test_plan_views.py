@@ -5,7 +5,8 @@ from django.test import Client
 
 from plans.catalogue import get_catalogue
 from plans.models import Plan, PlanStep
-from plans.selectors import StepRow
+from plans.selectors import plan_rows
+from plans.views import ShownStep, _step_bodies
 from tests.factories import ANSWERS, AT_RISK_ANSWERS, finish_assessment, make_plan
 
 pytestmark = pytest.mark.django_db
@@ -264,12 +265,11 @@ def test_this_weeks_step_is_drawn_once_for_plans_that_show_it_alike(client):
 
 
 def test_a_kept_step_warns_only_the_plans_that_must_be_careful():
-    from plans.views import ShownStep, _step_bodies
-
     catalogue = get_catalogue()
     step = next(s for s in catalogue.active() if s.may_alert)
-    row = next(s for s in make_plan(AT_RISK_ANSWERS).steps.all() if s.slug == step.slug)
-    shown = [ShownStep(StepRow.of(row), step)]
+    plan = make_plan(AT_RISK_ANSWERS)
+    row = next(r for r in plan_rows(plan_id=plan.pk) if r.slug == step.slug)
+    shown = [ShownStep(row, step)]
     careful = _step_bodies(catalogue.version, shown, True, ["iphone"])[0].body
     plain = _step_bodies(catalogue.version, shown, False, ["iphone"])[0].body
     assert "talk it over with a helpline" in careful
