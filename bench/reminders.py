@@ -150,6 +150,7 @@ def _queries_per_reminder(size: int, tag: str) -> float:
     from django.test.utils import CaptureQueriesContext, override_settings
 
     from plans import reminders
+    from plans.tasks import SEND_CHUNK
 
     _make_due(size, tag)
     with (
@@ -161,8 +162,8 @@ def _queries_per_reminder(size: int, tag: str) -> float:
             claimed = reminders.claim_due(enqueue=ids.extend)
             if not claimed:
                 break
-        for log_id in ids:
-            reminders.reminder_send(log_id=log_id)
+        for start in range(0, len(ids), SEND_CHUNK):
+            reminders.reminders_send(log_ids=ids[start : start + SEND_CHUNK])
     _cleanup(tag)
     return len(captured.captured_queries) / max(1, len(ids))
 

@@ -2,12 +2,13 @@
 
 The beat task calls claim_due(): it locks due ReminderSettings rows with
 SKIP LOCKED, moves each one's next_due_at on, writes one ReminderLog row per
-plan and due time (unique: the guard against double sends) and enqueues one
-send_reminder per row after the transaction commits. reminder_send() claims
-its row with a conditional UPDATE (queued -> sending) and checks the row
-count, so a duplicate task is harmless. Web views never enqueue anything.
+plan and due time (unique: the guard against double sends) and, after the
+transaction commits, enqueues the rows' ids a few to a task (send_reminders).
+Sending claims each row with a conditional UPDATE (queued -> sending), so a
+duplicate task is harmless. Web views never enqueue anything.
 """
 
+import collections
 import contextlib
 import datetime
 import functools
@@ -24,14 +25,17 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import F, Max, Q
+from django.db.models.functions import Now
+from django.db.models.sql import UpdateQuery
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from plans.catalogue import get_catalogue
 from plans.models import Plan, PlanStep, ReminderLog, ReminderSettings, new_feed_key
+from plans.selectors import ReminderDue, reminders_due
 from plans.services import plans_page_changed
 
 log = logging.getLogger(__name__)
@@ -275,15 +279,21 @@ def reminder_feed_key_change(*, plan: Plan) -> ReminderSettings:
 # --- Signed links ---------------------------------------------------------------
 
 
+def _link_data(
+    plan_id: int, action: str, slug: str = "", due_at: datetime.datetime | None = None
+) -> dict[str, Any]:
+    if action not in ACTIONS:
+        raise ValueError(action)
+    data: dict[str, Any] = {"p": plan_id, "a": action, "s": slug}
+    if due_at is not None:
+        data["d"] = int(due_at.timestamp())
+    return data
+
+
 def link_token(
     *, plan: Plan, action: str, slug: str = "", due_at: datetime.datetime | None = None
 ) -> str:
-    if action not in ACTIONS:
-        raise ValueError(action)
-    data: dict[str, Any] = {"p": plan.pk, "a": action, "s": slug}
-    if due_at is not None:
-        data["d"] = int(due_at.timestamp())
-    return signing.dumps(data, salt=LINK_SALT, compress=True)
+    return signing.dumps(_link_data(plan.pk, action, slug, due_at), salt=LINK_SALT, compress=True)
 
 
 @dataclass(frozen=True)
@@ -404,50 +414,58 @@ def _absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def _this_week(plan: Plan) -> tuple[PlanStep, Any] | None:
-    row = (
-        PlanStep.objects.filter(plan=plan)
-        .exclude(status__in=PlanStep.CLOSED)
-        .order_by("week", "order")
-        .first()
-    )
-    if row is None:
-        return None
-    return row, get_catalogue().step(row.slug)
+class _Links:
+    """A reminder's links, for a batch of reminders.
+
+    The signer and the shape of each address are made once: reverse() cost
+    more than signing, six times for every email. The tokens are the ones
+    link_token makes.
+    """
+
+    MARK = "MARK"  # where the token or the plan's key goes; no path holds it
+
+    def __init__(self) -> None:
+        self.signer = signing.TimestampSigner(salt=LINK_SALT)
+        self.shapes = {
+            name: _absolute(reverse(name, args=[self.MARK]))
+            for name in ("plans:detail", "plans:reminder_link", "plans:reminder_unsubscribe")
+        }
+
+    def url(self, name: str, value: str) -> str:
+        return self.shapes[name].replace(self.MARK, value, 1)
+
+    def action(self, due: ReminderDue, action: str) -> str:
+        if action == "stop":  # one-click unsubscribe: whatever the step and the week
+            data, name = _link_data(due.plan_id, action), "plans:reminder_unsubscribe"
+        else:
+            data = _link_data(due.plan_id, action, due.slug or "", due.due_at)
+            name = "plans:reminder_link"
+        return self.url(name, self.signer.sign_object(data, compress=True))
 
 
-def reminder_message(*, log_row: ReminderLog, reminder: ReminderSettings) -> EmailMultiAlternatives:
-    plan = log_row.plan
-    current = _this_week(plan)
-    slug = current[0].slug if current else ""
-
-    def link(action: str) -> str:
-        token = link_token(plan=plan, action=action, slug=slug, due_at=log_row.due_at)
-        return _absolute(reverse("plans:reminder_link", args=[token]))
-
-    stop_url = _absolute(
-        reverse("plans:reminder_unsubscribe", args=[link_token(plan=plan, action="stop")])
-    )
+def reminder_message(*, due: ReminderDue, links: _Links | None = None) -> EmailMultiAlternatives:
+    links = links or _Links()
+    stop_url = links.action(due, "stop")
     context = {
-        "step": current[1] if current else None,
-        "no_rush": log_row.no_rush,
-        "plan_url": _absolute(plan.get_absolute_url()),
-        "done_url": link("done"),
-        "snooze_url": link("snooze"),
-        "pause_url": link("pause"),
-        "change_url": link("change"),
+        "step": get_catalogue().step(due.slug) if due.slug else None,
+        "no_rush": due.no_rush,
+        "plan_url": links.url("plans:detail", due.plan_key),
+        "done_url": links.action(due, "done"),
+        "snooze_url": links.action(due, "snooze"),
+        "pause_url": links.action(due, "pause"),
+        "change_url": links.action(due, "change"),
         "stop_url": stop_url,
-        "weekday": WEEKDAYS[reminder.weekday],
+        "weekday": WEEKDAYS[due.weekday],
     }
     subject = " ".join(render_to_string("emails/reminder-subject.txt", context).split())
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string("emails/reminder-body.txt", context),
-        to=[reminder.email],
+        to=[due.email],
         headers={
             "List-Unsubscribe": f"<{stop_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "Message-ID": f"<reminder-{log_row.pk}@{settings.SITE_URL.split('//')[-1]}>",
+            "Message-ID": f"<reminder-{due.log_id}@{settings.SITE_URL.split('//')[-1]}>",
             "Auto-Submitted": "auto-generated",
         },
     )
@@ -518,15 +536,67 @@ def reminder_send(*, log_id: int, now: datetime.datetime | None = None) -> str:
     )
     if not claimed:
         return "skipped"
-    log_row = ReminderLog.objects.select_related("plan", "plan__reminder_settings").get(pk=log_id)
-    reminder = getattr(log_row.plan, "reminder_settings", None)
-    if reminder is None or not reminder.active or not email_is_safe(log_row.plan):
+    due = reminders_due(log_ids=[log_id]).get(log_id)
+    return _send_claimed(log_id=log_id, due=due, links=_Links(), now=now)
+
+
+@dataclass(frozen=True)
+class Sent:
+    """What reminders_send did: how many of each outcome, and the ids to try again later."""
+
+    outcomes: dict[str, int]
+    retry: list[int]
+
+
+def reminders_send(*, log_ids: list[int], now: datetime.datetime | None = None) -> Sent:
+    """Send several reminders in turn, as reminder_send does one, over one mail connection.
+
+    All are claimed at once (queued -> sending, one transaction); those not
+    queued any more are skipped. Each is marked sent as soon as it is, so a
+    worker killed part-way leaves only unsent rows in "sending" (the sweeper
+    queues them again). At the first temporary mail error, that reminder and
+    the ones not tried yet go back to "queued" and come back in `retry`.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        claimed = list(
+            ReminderLog.objects.select_for_update()
+            .filter(pk__in=log_ids, status=ReminderLog.Status.QUEUED)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        ReminderLog.objects.filter(pk__in=claimed).update(
+            status=ReminderLog.Status.SENDING, attempts=F("attempts") + 1, updated_at=now
+        )
+    outcomes = collections.Counter({"skipped": len(set(log_ids)) - len(claimed)})
+    due, links = reminders_due(log_ids=claimed), _Links()
+    for index, log_id in enumerate(claimed):
+        try:
+            outcomes[_send_claimed(log_id=log_id, due=due.get(log_id), links=links, now=now)] += 1
+        except TemporaryMailError:
+            untried = claimed[index + 1 :]
+            ReminderLog.objects.filter(pk__in=untried, status=ReminderLog.Status.SENDING).update(
+                status=ReminderLog.Status.QUEUED,
+                attempts=F("attempts") - 1,
+                updated_at=timezone.now(),
+            )
+            outcomes["retry"] += 1 + len(untried)
+            return Sent(dict(outcomes), claimed[index:])
+    return Sent(dict(outcomes), [])
+
+
+def _send_claimed(
+    *, log_id: int, due: ReminderDue | None, links: _Links, now: datetime.datetime
+) -> str:
+    if due is None:  # the plan was deleted since the claim
+        return "skipped"
+    if not due.active or not email_is_safe(Plan(profile=due.profile)):
         ReminderLog.objects.filter(pk=log_id).update(
             status=ReminderLog.Status.FAILED, error="Reminders were turned off.", updated_at=now
         )
         return "skipped"
     try:
-        _send(reminder_message(log_row=log_row, reminder=reminder))
+        _send(reminder_message(due=due, links=links))
     except Exception as error:
         if _is_temporary(error):
             ReminderLog.objects.filter(pk=log_id, status=ReminderLog.Status.SENDING).update(
@@ -535,12 +605,33 @@ def reminder_send(*, log_id: int, now: datetime.datetime | None = None) -> str:
                 updated_at=timezone.now(),
             )
             raise TemporaryMailError(type(error).__name__) from error
-        _record_permanent_failure(log_row=log_row, error=error)
+        _record_permanent_failure(log_id=log_id, plan_id=due.plan_id, error=error)
         return "failed"
-    ReminderLog.objects.filter(pk=log_id).update(
-        status=ReminderLog.Status.SENT, sent_at=timezone.now(), updated_at=timezone.now(), error=""
-    )
+    database = connections[DEFAULT_DB_ALIAS]
+    sql, params, slot = _mark_sent_sql(database.vendor)
+    with database.cursor() as cursor:
+        cursor.execute(sql, [*params[:slot], log_id, *params[slot + 1 :]])
     return "sent"
+
+
+_NO_ROW = -1  # stands for the row's id while the statement is compiled
+
+
+@functools.cache
+def _mark_sent_sql(vendor: str) -> tuple[str, tuple[Any, ...], int]:
+    """The UPDATE that marks a row sent, compiled once per process, and where its id goes.
+
+    What ReminderLog.objects.filter(pk=...).update(...) runs, without
+    building the query again for every email. The times come from the
+    database's clock; nothing compares them with the app's.
+    """
+    query = ReminderLog.objects.filter(pk=_NO_ROW).query.chain(UpdateQuery)
+    query.add_update_values(
+        {"status": ReminderLog.Status.SENT, "sent_at": Now(), "updated_at": Now(), "error": ""}
+    )
+    sql, params = query.get_compiler(DEFAULT_DB_ALIAS).as_sql()
+    (slot,) = [index for index, value in enumerate(params) if value == _NO_ROW]
+    return sql, tuple(params), slot
 
 
 def reminder_give_up(*, log_id: int, reason: str) -> None:
@@ -550,28 +641,26 @@ def reminder_give_up(*, log_id: int, reason: str) -> None:
     )
 
 
-def _record_permanent_failure(*, log_row: ReminderLog, error: BaseException) -> None:
+def _record_permanent_failure(*, log_id: int, plan_id: int, error: BaseException) -> None:
     # The error's class only: its text can hold the address.
-    log.warning("reminder %s failed for good: %s", log_row.pk, type(error).__name__)
+    log.warning("reminder %s failed for good: %s", log_id, type(error).__name__)
     with transaction.atomic():
-        ReminderLog.objects.filter(pk=log_row.pk).update(
+        ReminderLog.objects.filter(pk=log_id).update(
             status=ReminderLog.Status.FAILED,
             error=type(error).__name__,
             updated_at=timezone.now(),
         )
-        ReminderSettings.objects.filter(plan_id=log_row.plan_id).update(
-            bounce_count=F("bounce_count") + 1
-        )
+        ReminderSettings.objects.filter(plan_id=plan_id).update(bounce_count=F("bounce_count") + 1)
         stopped = (
             ReminderSettings.objects.filter(
-                plan_id=log_row.plan_id, bounce_count__gte=MAX_PERMANENT_FAILURES
+                plan_id=plan_id, bounce_count__gte=MAX_PERMANENT_FAILURES
             )
             .filter(Q(active=True))
             .update(active=False, stopped_by_bounces=True, next_due_at=None)
         )
         if stopped:
             # The plan page says so.
-            plans_page_changed(plan_ids=[log_row.plan_id])
+            plans_page_changed(plan_ids=[plan_id])
 
 
 # --- Calendar feed ------------------------------------------------------------------------

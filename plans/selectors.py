@@ -14,10 +14,10 @@ from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Model, QuerySet
+from django.db.models import Model, OuterRef, QuerySet, Subquery
 from django.db.models.expressions import Col
 
-from plans.models import Plan, PlanStep
+from plans.models import Plan, PlanStep, ReminderLog
 
 
 class _Compiled(NamedTuple):
@@ -135,3 +135,53 @@ class StepRow(NamedTuple):
 def plan_rows(*, plan_id: int) -> list[StepRow]:
     """Every step of the plan, in week order (StepRow.place)."""
     return [StepRow(*row) for row in _fetch(_plan_rows, plan_id)]
+
+
+# --- Reminders to send -------------------------------------------------------------
+
+
+class ReminderDue(NamedTuple):
+    """What one reminder email needs (plans.reminders.reminders_send)."""
+
+    log_id: int
+    plan_id: int
+    due_at: datetime.datetime
+    no_rush: bool
+    plan_key: str
+    profile: dict[str, Any]
+    email: str | None  # None: the plan's reminder settings are gone
+    weekday: int | None
+    active: bool | None
+    slug: str | None  # this week's step; None when every step is closed
+
+
+def reminders_due(*, log_ids: Iterable[int]) -> dict[int, ReminderDue]:
+    """For each log row that still exists: its plan, its settings and this week's step.
+
+    One query for a whole batch, where a model for each row, its plan and
+    its settings, then a query for its step, cost more than the email.
+    """
+    this_week = (
+        PlanStep.objects.filter(plan_id=OuterRef("plan_id"))
+        .exclude(status__in=PlanStep.CLOSED)
+        .order_by("week", "order", "pk")
+        .values("slug")[:1]
+    )
+    settings = "plan__reminder_settings__"
+    rows = (
+        ReminderLog.objects.filter(pk__in=list(log_ids))
+        .annotate(this_week=Subquery(this_week))
+        .values_list(
+            "id",
+            "plan_id",
+            "due_at",
+            "no_rush",
+            "plan__key",
+            "plan__profile",
+            f"{settings}email",
+            f"{settings}weekday",
+            f"{settings}active",
+            "this_week",
+        )
+    )
+    return {row[0]: ReminderDue(*row) for row in rows}

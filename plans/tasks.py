@@ -19,10 +19,16 @@ def _queue_of(task) -> str | None:
     return info.get("routing_key") or None
 
 
+# Reminders go to the workers a few at a time: one task for each cost more
+# in broker round trips and commits than the email itself (bench/reminders.py).
+# A worker lost part-way leaves at most this many for the sweeper.
+SEND_CHUNK = 20
+
+
 def enqueue_sends(log_ids: list[int], queue: str | None = None) -> None:
     options = {"queue": queue} if queue else {}
-    for log_id in log_ids:
-        send_reminder.apply_async((log_id,), **options)
+    for start in range(0, len(log_ids), SEND_CHUNK):
+        send_reminders.apply_async((log_ids[start : start + SEND_CHUNK],), **options)
 
 
 @shared_task(bind=True, ignore_result=True)
@@ -56,6 +62,18 @@ def send_reminder(self, log_id: int) -> str:
             reminders.reminder_give_up(log_id=log_id, reason=f"Gave up: {error}")
             return "failed"
         raise
+
+
+@shared_task(bind=True, ignore_result=True, acks_late=True, reject_on_worker_lost=True)
+def send_reminders(self, log_ids: list[int]) -> dict[str, int]:
+    """Several reminders in one task; any that meet temporary mail trouble
+    go on alone, each as send_reminder with its own retries."""
+    sent = reminders.reminders_send(log_ids=log_ids)
+    queue = _queue_of(self)
+    options = {"queue": queue} if queue else {}
+    for log_id in sent.retry:
+        send_reminder.apply_async((log_id,), countdown=SEND_RETRY_BACKOFF, **options)
+    return sent.outcomes
 
 
 @shared_task(bind=True, ignore_result=True)

@@ -1,16 +1,20 @@
 """Weekly reminders and the calendar feed: times, claiming, sending, links, pages."""
 
 import datetime
+import re
 import smtplib
 import threading
 import time
+import uuid
 import zoneinfo
 from email import message_from_bytes
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
 from django.db import connection
 from django.test import Client
 from django.test.utils import override_settings
@@ -704,3 +708,129 @@ def test_claiming_and_sending_take_the_same_few_queries_for_one_or_many(
     assert many == one
     with django_assert_max_num_queries(4):
         assert reminders.reminder_send(log_id=more_ids[0]) == "sent"
+
+
+# --- Batches: the workers send reminders a few to a task ----------------------------------
+
+
+def _claimed_logs(django_user_model, count: int, **turn_on) -> list[int]:
+    for n in range(count):
+        plan, _ = _owned_plan(django_user_model, email=f"b{n}@example.org")
+        _turn_on(plan, now=_utc(2027, 1, 1), **turn_on)
+    ids = reminders.claim_due(now=_utc(2027, 1, 4), enqueue=lambda ids: None)
+    assert len(ids) == count
+    return sorted(ids)
+
+
+def _refusing_once(nth: int):
+    """A send that hangs up on the nth message it is given, once."""
+    send, calls = EmailMultiAlternatives.send, []
+
+    def refusing(message, *args, **kwargs):
+        calls.append(message)
+        if len(calls) == nth:
+            raise smtplib.SMTPServerDisconnected("gone")
+        return send(message, *args, **kwargs)
+
+    return refusing
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_sends_each_queued_reminder_once_and_skips_the_others(django_user_model):
+    ids = _claimed_logs(django_user_model, 4)
+    assert reminders.reminder_send(log_id=ids[0]) == "sent"  # a duplicate task got there first
+    ReminderSettings.objects.filter(email="b3@example.org").update(active=False)
+    sent = reminders.reminders_send(log_ids=[*ids, ids[1]])
+    assert sent.outcomes == {"skipped": 2, "sent": 2}
+    assert sent.retry == []
+    assert sorted(m.to[0] for m in mail.outbox) == [f"b{n}@example.org" for n in (0, 1, 2)]
+    statuses = dict(ReminderLog.objects.values_list("pk", "status"))
+    assert [statuses[i] for i in ids] == ["sent", "sent", "sent", "failed"]
+    assert all(log.sent_at for log in ReminderLog.objects.filter(status="sent"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_mail_trouble_part_way_puts_that_reminder_and_the_untried_ones_back(
+    django_user_model, monkeypatch
+):
+    ids = _claimed_logs(django_user_model, 5)
+    monkeypatch.setattr(EmailMultiAlternatives, "send", _refusing_once(nth=3))
+    sent = reminders.reminders_send(log_ids=ids)
+    assert sent.outcomes == {"skipped": 0, "sent": 2, "retry": 3}
+    assert sent.retry == ids[2:]
+    logs = {log.pk: log for log in ReminderLog.objects.all()}
+    assert [(logs[i].status, logs[i].attempts) for i in ids] == [
+        ("sent", 1),
+        ("sent", 1),
+        ("queued", 1),  # tried once
+        ("queued", 0),  # not tried
+        ("queued", 0),
+    ]
+    assert logs[ids[2]].error == "SMTPServerDisconnected"
+    assert ReminderSettings.objects.filter(bounce_count__gt=0).count() == 0
+    for log_id in sent.retry:
+        assert reminders.reminder_send(log_id=log_id) == "sent"
+    assert len(mail.outbox) == 5
+    assert len({m.to[0] for m in mail.outbox}) == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_takes_one_query_for_each_email_and_three_more(django_user_model):
+    from django.test.utils import CaptureQueriesContext
+
+    ids = _claimed_logs(django_user_model, 6)
+    reminders.reminders_send(log_ids=ids[:1])  # the statement that marks a row sent is compiled
+    with CaptureQueriesContext(connection) as captured:
+        assert reminders.reminders_send(log_ids=ids[1:]).outcomes["sent"] == 5
+    statements = [q["sql"] for q in captured if q["sql"].split()[0] not in ("BEGIN", "COMMIT")]
+    # Claim all (read and lock, then update), read all, then one update for each email.
+    assert len(statements) == 3 + 5, statements
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reminder_sent_in_a_batch_has_working_signed_links(django_user_model):
+    ids = _claimed_logs(django_user_model, 2)
+    reminders.reminders_send(log_ids=ids)
+    for message in mail.outbox:
+        plan = ReminderSettings.objects.get(email=message.to[0]).plan
+        log = ReminderLog.objects.get(plan=plan)
+        step = plan.steps.exclude(status__in=PlanStep.CLOSED).order_by("week", "order", "pk")[0]
+        html = message.alternatives[0][0]
+        assert f"{settings.SITE_URL}{plan.get_absolute_url()}" in message.body
+        links = re.findall(r"https?://[^\s\"<>]+/reminders/([^/\s\"<>]+)/(stop/)?", html)
+        actions = {}
+        for token, stop in links:
+            action = reminders.link_read(token)
+            assert action is not None and action.plan == plan
+            actions[action.action] = action
+            assert (action.action == "stop") == bool(stop)
+        assert set(actions) == {"done", "snooze", "pause", "change", "stop"}
+        for name in ("done", "snooze", "pause", "change"):
+            assert (actions[name].slug, actions[name].due_at) == (step.slug, log.due_at)
+        assert (actions["stop"].slug, actions["stop"].due_at) == ("", None)
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_the_batch_task_hands_each_reminder_in_trouble_to_its_own_retrying_task(
+    django_user_model, monkeypatch, redis_url
+):
+    import json
+
+    import redis
+
+    from plans.tasks import send_reminders
+
+    ids = _claimed_logs(django_user_model, 4)
+    monkeypatch.setattr(EmailMultiAlternatives, "send", _refusing_once(nth=2))
+    queue = f"test-retry-{uuid.uuid4().hex[:8]}"
+    broker = redis.Redis.from_url(redis_url)
+    try:
+        outcome = send_reminders.apply((ids,), routing_key=queue).get()
+        assert outcome == {"skipped": 0, "sent": 1, "retry": 3}
+        waiting = [json.loads(raw) for raw in broker.lrange(queue, 0, -1)]
+    finally:
+        broker.delete(queue)
+    assert sorted(m["headers"]["task"] for m in waiting) == ["plans.tasks.send_reminder"] * 3
+    assert sorted(m["headers"]["argsrepr"] for m in waiting) == sorted(f"({i},)" for i in ids[1:])
+    assert all(m["headers"]["eta"] for m in waiting)  # a minute from now, not at once

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from plans import reminders
 from plans.models import Plan, PlanStep, ReminderLog, ReminderSettings
-from plans.tasks import enqueue_sends, requeue_stuck_reminders, send_due_reminders
+from plans.tasks import SEND_CHUNK, enqueue_sends, requeue_stuck_reminders, send_due_reminders
 from tests.factories import make_plan
 from tests.helpers import wait_for
 
@@ -172,9 +172,13 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(start_w
     server.release.set()
     assert ReminderLog.objects.get(plan__reminder_settings__email=held).status == "sending"
 
+    # The dead worker's batch had claimed its rows: those it had not sent
+    # yet wait in "sending". The new worker sends every other batch.
+    stuck = ReminderLog.objects.filter(status=ReminderLog.Status.SENDING).count()
+    assert 1 <= stuck <= SEND_CHUNK
     start_worker(concurrency=2, extra_env=env)
-    assert wait_for(lambda: _sent() == 199, timeout=90)
-    # The sweeper finds the row the dead worker left in "sending" and queues it again.
+    assert wait_for(lambda: _sent() == 200 - stuck, timeout=90)
+    # The sweeper finds the rows the dead worker left in "sending" and queues them again.
     requeue_stuck_reminders.apply_async(kwargs={"older_than_seconds": 1}, queue=queue)
     assert wait_for(lambda: _sent() == 200, timeout=60)
     time.sleep(1)
