@@ -371,7 +371,13 @@ def claim_due(
                 reminder, now=max(now, reminder.next_due_at), every_weeks=2 if no_rush else 1
             )
             reminder.updated_at = now
-        ReminderSettings.objects.bulk_update(due, ["next_due_at", "updated_at"])
+        # One UPDATE for each new due time, not bulk_update's CASE over every
+        # row: reminders claimed together mostly share their next time.
+        moved: dict[datetime.datetime | None, list[int]] = collections.defaultdict(list)
+        for reminder in due:
+            moved[reminder.next_due_at].append(reminder.pk)
+        for next_due, pks in moved.items():
+            ReminderSettings.objects.filter(pk__in=pks).update(next_due_at=next_due, updated_at=now)
         ReminderLog.objects.bulk_create(logs, ignore_conflicts=True)
         wanted = {(log.plan_id, log.due_at) for log in logs}
         ids = [

@@ -810,6 +810,26 @@ def test_a_reminder_sent_in_a_batch_has_working_signed_links(django_user_model):
         assert (actions["stop"].slug, actions["stop"].due_at) == ("", None)
 
 
+@pytest.mark.django_db(transaction=True)
+def test_reminders_claimed_together_each_move_on_to_their_own_next_time(django_user_model):
+    for n, (zone, hour) in enumerate(
+        [("Pacific/Auckland", 9), ("Europe/London", 7), ("Europe/London", 7), ("UTC", 18)]
+    ):
+        plan, _ = _owned_plan(django_user_model, email=f"z{n}@example.org")
+        _turn_on(plan, now=_utc(2027, 1, 1), time_zone=zone, local_time=datetime.time(hour))
+    # All four were due on Monday 4 January; each moves to Monday 11 January
+    # at its own local time.
+    assert len(reminders.claim_due(now=_utc(2027, 1, 5), enqueue=lambda ids: None)) == 4
+    moved = dict(ReminderSettings.objects.values_list("email", "next_due_at"))
+    assert moved == {
+        "z0@example.org": _utc(2027, 1, 10, 20),  # 9:00 in Auckland (NZDT)
+        "z1@example.org": _utc(2027, 1, 11, 7),
+        "z2@example.org": _utc(2027, 1, 11, 7),
+        "z3@example.org": _utc(2027, 1, 11, 18),
+    }
+    assert len(set(moved.values())) == 3
+
+
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
 def test_the_batch_task_hands_each_reminder_in_trouble_to_its_own_retrying_task(
