@@ -554,16 +554,26 @@ class Sent:
     retry: list[int]
 
 
-def reminders_send(*, log_ids: list[int], now: datetime.datetime | None = None) -> Sent:
+# A batch starts no new email after this long, so a slow mail server (up to
+# EMAIL_TIMEOUT for each reply) cannot keep a task past the worker's time
+# limit (100 s soft, deploy/k8s): the rest go on as single tasks.
+BATCH_SECONDS = 30.0
+
+
+def reminders_send(
+    *, log_ids: list[int], now: datetime.datetime | None = None, seconds: float = BATCH_SECONDS
+) -> Sent:
     """Send several reminders in turn, as reminder_send does one, over one mail connection.
 
     All are claimed at once (queued -> sending, one transaction); those not
     queued any more are skipped. Each is marked sent as soon as it is, so a
     worker killed part-way leaves only unsent rows in "sending" (the sweeper
     queues them again). At the first temporary mail error, that reminder and
-    the ones not tried yet go back to "queued" and come back in `retry`.
+    the ones not tried yet go back to "queued" and come back in `retry`; so
+    do the ones not tried when the batch has run `seconds`.
     """
     now = now or timezone.now()
+    started = time.monotonic()
     with transaction.atomic():
         claimed = list(
             ReminderLog.objects.select_for_update()
@@ -577,18 +587,22 @@ def reminders_send(*, log_ids: list[int], now: datetime.datetime | None = None) 
     outcomes = collections.Counter({"skipped": len(set(log_ids)) - len(claimed)})
     due, links = reminders_due(log_ids=claimed), _Links()
     for index, log_id in enumerate(claimed):
+        if index and time.monotonic() - started > seconds:
+            return _put_back(outcomes, tried=[], untried=claimed[index:])
         try:
             outcomes[_send_claimed(log_id=log_id, due=due.get(log_id), links=links, now=now)] += 1
         except TemporaryMailError:
-            untried = claimed[index + 1 :]
-            ReminderLog.objects.filter(pk__in=untried, status=ReminderLog.Status.SENDING).update(
-                status=ReminderLog.Status.QUEUED,
-                attempts=F("attempts") - 1,
-                updated_at=timezone.now(),
-            )
-            outcomes["retry"] += 1 + len(untried)
-            return Sent(dict(outcomes), claimed[index:])
+            return _put_back(outcomes, tried=[log_id], untried=claimed[index + 1 :])
     return Sent(dict(outcomes), [])
+
+
+def _put_back(outcomes: collections.Counter, *, tried: list[int], untried: list[int]) -> Sent:
+    """The claimed rows not tried go back to "queued", their claim not counted as an attempt."""
+    ReminderLog.objects.filter(pk__in=untried, status=ReminderLog.Status.SENDING).update(
+        status=ReminderLog.Status.QUEUED, attempts=F("attempts") - 1, updated_at=timezone.now()
+    )
+    outcomes["retry"] += len(tried) + len(untried)
+    return Sent(dict(outcomes), [*tried, *untried])
 
 
 def _send_claimed(

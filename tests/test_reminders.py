@@ -854,3 +854,18 @@ def test_the_batch_task_hands_each_reminder_in_trouble_to_its_own_retrying_task(
     assert sorted(m["headers"]["task"] for m in waiting) == ["plans.tasks.send_reminder"] * 3
     assert sorted(m["headers"]["argsrepr"] for m in waiting) == sorted(f"({i},)" for i in ids[1:])
     assert all(m["headers"]["eta"] for m in waiting)  # a minute from now, not at once
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_past_its_time_hands_the_rest_on_untried(django_user_model):
+    ids = _claimed_logs(django_user_model, 3)
+    sent = reminders.reminders_send(log_ids=ids, seconds=0)  # every email "takes too long"
+    assert sent.outcomes == {"skipped": 0, "sent": 1, "retry": 2}
+    assert sent.retry == ids[1:]
+    logs = {log.pk: log for log in ReminderLog.objects.all()}
+    assert [(logs[i].status, logs[i].attempts) for i in ids] == [
+        ("sent", 1),
+        ("queued", 0),
+        ("queued", 0),
+    ]
+    assert len(mail.outbox) == 1
