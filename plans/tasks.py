@@ -19,8 +19,12 @@ def _queue_of(task) -> str | None:
     return info.get("routing_key") or None
 
 
-# Reminders go to the workers a few at a time: one task for each cost more
-# in broker round trips and commits than the email itself (bench/reminders.py).
+# Reminders go to the workers a few at a time. The design has one
+# send_reminder per row; we depart from it because one task for each cost more
+# in broker round trips, commits and query building than the email itself
+# (bench/reminders.py: 151 to 236 a second that way, against a target of 300).
+# The rest holds: tasks take ids, each row is claimed with a conditional
+# UPDATE, acks_late, and mail trouble is retried per reminder (send_reminder).
 # A worker lost part-way leaves at most this many for the sweeper.
 SEND_CHUNK = 20
 
