@@ -428,17 +428,19 @@ class _Links:
     link_token makes.
     """
 
-    MARK = "MARK"  # where the token or the plan's key goes; no path holds it
+    MARK = "MARK"  # stands for the token or the plan's key while a path is reversed
 
     def __init__(self) -> None:
         self.signer = signing.TimestampSigner(salt=LINK_SALT)
+        # Split on the path alone: SITE_URL is the settings', whatever it holds.
         self.shapes = {
-            name: _absolute(reverse(name, args=[self.MARK]))
+            name: reverse(name, args=[self.MARK]).split(self.MARK, 1)
             for name in ("plans:detail", "plans:reminder_link", "plans:reminder_unsubscribe")
         }
 
     def url(self, name: str, value: str) -> str:
-        return self.shapes[name].replace(self.MARK, value, 1)
+        before, after = self.shapes[name]
+        return _absolute(f"{before}{value}{after}")
 
     def action(self, due: ReminderDue, action: str) -> str:
         if action == "stop":  # one-click unsubscribe: whatever the step and the week
@@ -628,30 +630,26 @@ def _send_claimed(
         _record_permanent_failure(log_id=log_id, plan_id=due.plan_id, error=error)
         return "failed"
     database = connections[DEFAULT_DB_ALIAS]
-    sql, params, slot = _mark_sent_sql(database.vendor)
     with database.cursor() as cursor:
-        cursor.execute(sql, [*params[:slot], log_id, *params[slot + 1 :]])
+        cursor.execute(_mark_sent_sql(database.vendor), [ReminderLog.Status.SENT, "", log_id])
     return "sent"
 
 
-_NO_ROW = -1  # stands for the row's id while the statement is compiled
-
-
 @functools.cache
-def _mark_sent_sql(vendor: str) -> tuple[str, tuple[Any, ...], int]:
-    """The UPDATE that marks a row sent, compiled once per process, and where its id goes.
+def _mark_sent_sql(vendor: str) -> str:
+    """The UPDATE that marks a row sent (status, error, then the id), compiled once per process.
 
-    What ReminderLog.objects.filter(pk=...).update(...) runs, without
-    building the query again for every email. The times come from the
-    database's clock; nothing compares them with the app's.
+    Built as services._stamp_sql builds the plan's stamp: the ORM's own
+    statement, without building it again for every email. The times come
+    from the database's clock; nothing compares them with the app's.
     """
-    query = ReminderLog.objects.filter(pk=_NO_ROW).query.chain(UpdateQuery)
+    query = UpdateQuery(ReminderLog)
     query.add_update_values(
         {"status": ReminderLog.Status.SENT, "sent_at": Now(), "updated_at": Now(), "error": ""}
     )
-    sql, params = query.get_compiler(DEFAULT_DB_ALIAS).as_sql()
-    (slot,) = [index for index, value in enumerate(params) if value == _NO_ROW]
-    return sql, tuple(params), slot
+    query.add_q(Q(pk=0))
+    sql, _ = query.get_compiler(DEFAULT_DB_ALIAS).as_sql()
+    return sql
 
 
 def reminder_give_up(*, log_id: int, reason: str) -> None:

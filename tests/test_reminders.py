@@ -870,3 +870,18 @@ def test_a_batch_past_its_time_hands_the_rest_on_untried(django_user_model):
     assert sent.retry == ids[1:]
     assert _states(ids) == [("sent", 1), ("queued", 0), ("queued", 0)]
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reminder_links_keep_a_site_address_that_holds_the_links_own_placeholder(
+    django_user_model, settings
+):
+    settings.SITE_URL = "https://MARK.example.org"
+    (log_id,) = _claimed_logs(django_user_model, 1)
+    reminders.reminders_send(log_ids=[log_id])
+    (message,) = mail.outbox
+    plan = ReminderLog.objects.get(pk=log_id).plan
+    assert f"https://MARK.example.org{plan.get_absolute_url()}" in message.body
+    stop = message.extra_headers["List-Unsubscribe"].strip("<>")
+    assert stop.startswith("https://MARK.example.org/reminders/")
+    assert reminders.link_read(stop.split("/")[-3]).action == "stop"
