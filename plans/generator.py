@@ -20,7 +20,6 @@ DESIGN.md ("Plan generation"):
    spreads the rest out (see plan_reflow in services.py).
 """
 
-import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -140,31 +139,9 @@ def _reasons(step: Step, profile: Profile) -> list[str]:
     return reasons
 
 
-class _Same:
-    """A catalogue as a cache key, by identity: catalogues are not hashable,
-    and one loaded from the same files is the same object (get_catalogue)."""
-
-    __slots__ = ("catalogue",)
-
-    def __init__(self, catalogue: StepCatalogue):
-        self.catalogue = catalogue
-
-    def __hash__(self) -> int:
-        return id(self.catalogue)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Same) and other.catalogue is self.catalogue
-
-
-@functools.lru_cache(maxsize=512)
-def _fitting(same: _Same, profile: Profile) -> tuple[tuple[Step, float, tuple[str, ...]], ...]:
-    """Rules 1 to 4 before any progress: the steps that fit, best value first.
-
-    The same for every re-flow of a plan (the profile does not change), so
-    worked out once per profile; choose_steps then takes away what is done.
-    """
-    catalogue = same.catalogue
-    chosen: dict[str, tuple[Step, float, tuple[str, ...]]] = {}
+def _fitting(profile: Profile, catalogue: StepCatalogue) -> list[_Candidate]:
+    """Rules 1 to 4 before any progress: the steps that fit, best value first."""
+    chosen: dict[str, _Candidate] = {}
     for step in catalogue.steps.values():
         if step.is_checkup or not _fits(step, profile):
             continue
@@ -178,9 +155,9 @@ def _fitting(same: _Same, profile: Profile) -> tuple[tuple[Step, float, tuple[st
             continue
         if step.slug == SAFETY_PLAN_SLUG and not profile.someone_close_is_a_worry:
             continue
-        chosen[step.slug] = (step, step_value(step, profile), tuple(reasons))
+        chosen[step.slug] = _Candidate(step, step_value(step, profile), reasons)
     order = {slug: index for index, slug in enumerate(catalogue.steps)}
-    return tuple(sorted(chosen.values(), key=lambda c: (-c[1], order[c[0].slug])))
+    return sorted(chosen.values(), key=lambda c: (-c.value, order[c.step.slug]))
 
 
 def choose_steps(
@@ -188,11 +165,7 @@ def choose_steps(
 ) -> list[_Candidate]:
     """Rules 1 to 4: the steps that fit this person and are not done yet, best value first."""
     closed = {slug for slug, status in statuses.items() if status in DONE_STATUSES}
-    chosen = {
-        step.slug: _Candidate(step, value, list(reasons))
-        for step, value, reasons in _fitting(_Same(catalogue), profile)
-        if step.slug not in closed
-    }
+    chosen = {c.step.slug: c for c in _fitting(profile, catalogue) if c.step.slug not in closed}
     satisfied = closed | {
         s.slug for s in catalogue.steps.values() if s.covers_habit in profile.habits
     }
