@@ -109,19 +109,14 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django's PostgreSQL backend, with a health check that looks at the
-    # socket before it asks the server (config/postgresql/base.py).
-    DATABASES["default"]["ENGINE"] = "config.postgresql"
-    # Parameters sent apart from the SQL, so that PostgreSQL keeps the plan
-    # of a statement a connection has run 5 times (the plan lookup, the step
-    # rows) instead of parsing and planning it on every request. Turn off
-    # behind PgBouncer in transaction mode (before 1.21, or without
-    # max_prepared_statements), which cannot carry prepared statements.
-    if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
-        DATABASES["default"].setdefault("OPTIONS", {}).update(
-            server_side_binding=True, prepare_threshold=5
-        )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool(
+    "DATABASE_POOL", default=False
+):
+    # psycopg's connection pool, as Django 5.1+ offers it: each process keeps
+    # a few connections open. Off by default; leave it off behind PgBouncer,
+    # which pools already. A pool replaces persistent connections.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so a Celery worker started by a test sees the same rows.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
@@ -151,12 +146,14 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Rendered pages kept in each process's memory, in front of the shared cache
-# (config/pagecache.py): a few hundred pages of up to about 40 KB each.
-CACHES["pages"] = {
+# Parts of pages kept drawn ({% cache ... using="fragments" %}), in each
+# process's own memory: keyed on what they show, so no copy is ever out of
+# date; a new release starts empty, and pages never wait on Redis. About
+# 15 KB each.
+CACHES["fragments"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "pages",
-    "OPTIONS": {"MAX_ENTRIES": env.int("PAGE_CACHE_LOCAL_ENTRIES", default=500)},
+    "LOCATION": "fragments",
+    "OPTIONS": {"MAX_ENTRIES": env.int("FRAGMENT_CACHE_ENTRIES", default=1000)},
 }
 
 # Without Redis, `make run` uses kombu's file-system transport: a folder

@@ -7,7 +7,6 @@ logged.
 """
 
 import functools
-import hashlib
 from typing import Any
 
 from django.contrib import messages
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from config import pagecache
+from config.htmx import HtmxHttpRequest
 from personas.catalogue import PersonaCatalogue, get_catalogue
 from personas.matching import Match, rank
 from personas.profile import AnswersError, Profile, profile_from_answers
@@ -73,7 +72,7 @@ def _question_or_404(slug: str) -> Question:
 
 
 def _render_question(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     question: Question,
     answers: dict[str, Any],
     *,
@@ -92,30 +91,10 @@ def _render_question(
     }
     partial = bool(request.htmx) and not request.htmx.history_restore_request
     template = "personas/_question_card.html" if partial else "personas/question.html"
-    if error:
-        return render(request, template, context)
-    # A question looks the same for everyone at the same point with the same
-    # answers, so each look is rendered once and kept (config/pagecache.py).
-    # The key names everything the page shows; signed in or not changes the
-    # header.
-    shown = repr(
-        [
-            question.slug,
-            context["number"],
-            context["total"],
-            sorted(context["selected"] or []),
-            context["back_url"],
-            partial,
-            request.user.is_authenticated,
-        ]
-    )
-    digest = hashlib.sha256(shown.encode()).hexdigest()
-    return pagecache.render_cached(
-        request, template, lambda: context, key=f"question:{digest}", state=""
-    )
+    return render(request, template, context)
 
 
-def _go_to(request: HttpRequest, url: str) -> HttpResponse:
+def _go_to(request: HtmxHttpRequest, url: str) -> HttpResponse:
     if request.htmx:
         return HttpResponseClientRedirect(url)
     return redirect(url)
@@ -129,7 +108,7 @@ def start(request: HttpRequest) -> HttpResponse:
 
 @vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
-def question_view(request: HttpRequest, slug: str) -> HttpResponse:
+def question_view(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     question = _question_or_404(slug)
     answers = session_answers(request)
     if not question.applies(answers):

@@ -5,8 +5,7 @@ plan's main card is swapped in place. Every view that takes a key checks
 access in one place: _get_plan_for_request.
 """
 
-import hashlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from itertools import groupby
 from urllib.parse import urlencode
 
@@ -14,22 +13,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django.views.decorators.vary import vary_on_headers
 
-from config import pagecache
+from config.htmx import HtmxHttpRequest
 from personas import catalogue as persona_catalogue
 from personas.views import chosen_match, clear_assessment, session_profile
-from plans import hooks, privacy, selectors, services
+from plans import hooks, privacy, services
 from plans.catalogue import HowTo, Step, get_catalogue
 from plans.models import Plan, PlanStep, ReminderSettings
 
-# Kept parts of the plan card (_kept_drawings): named by content, never out of date.
-KEPT_DRAWING_SECONDS = 60 * 60 * 24
+# The plan card's parts kept drawn ({% cache %} in plans/_progress.html), keyed
+# on the plan's stamp: a change to the plan draws them again at once.
+FRAGMENT_SECONDS = 60 * 60
 MARK_MESSAGES = {
     PlanStep.Status.DONE: "Well done. That is one more small step behind you.",
     PlanStep.Status.NOT_NOW: "That's fine. We moved it to a later week.",
@@ -37,148 +34,49 @@ MARK_MESSAGES = {
 }
 
 
-def _check_access(request: HttpRequest, plan: Plan | selectors.PlanState | None) -> None:
-    """404 for a wrong key, or for a closed link unless the owner asks."""
+def _get_plan_for_request(request: HttpRequest, key: str) -> Plan:
+    """The plan behind a private link, or 404 for a wrong key, or for a closed
+    link unless the owner asks."""
+    plan = Plan.objects.filter(key=key).first()
     if plan is None:
         raise Http404("No such plan")
     is_owner = request.user.is_authenticated and plan.owner_id == request.user.pk
     if not plan.link_enabled and not is_owner:
         raise Http404("No such plan")
-
-
-def _get_plan_for_request(request: HttpRequest, key: str) -> Plan:
-    """The plan behind a private link, or 404 for a wrong key or a closed link."""
-    plan = selectors.plan_by_key(key)
-    _check_access(request, plan)
     return plan
 
 
 @dataclass(frozen=True)
 class ShownStep:
-    row: selectors.StepRow
+    row: PlanStep
     step: Step
     # The how-to texts, for this week's steps only: the weeks ahead show
     # titles and summaries.
     own_how_tos: tuple[HowTo, ...] = ()
     other_how_tos: tuple[HowTo, ...] = ()
-    # This week's steps: the step drawn (_step_body.html), kept by _kept_drawings.
-    body: str = ""
 
 
 @dataclass(frozen=True)
 class ShownWeek:
-    number: int | str
+    number: int
     steps: tuple[ShownStep, ...]
 
 
-# Where the week's number goes in a kept week: kept without it, a week that
-# only moves (the check-ups at the far end, after each tick) is not drawn again.
-WEEK_NUMBER_SLOT = "@@week-number@@"
-
-
-def _kept_drawings(
-    template: str, catalogue_version: str, careful: bool, shown: list[tuple[object, dict]]
-) -> list[str]:
-    """Each part of the plan card drawn with template, kept by what it shows.
-
-    shown pairs what a drawing shows (its steps, their reasons, the devices
-    it explains) with the context that draws it. A drawing is kept under a
-    digest of what it shows, never under a plan, so a tick leaves the parts
-    it did not change as they were, and plans that show the same part share
-    one copy. They are looked for in this process first, then in the shared
-    cache, in one round trip. Each drawing is escaped as it is drawn.
-    """
-    keys = []
-    for what, _ in shown:
-        digest = hashlib.sha256(repr(what).encode()).hexdigest()
-        keys.append(f"{template}:{pagecache.release()}:{catalogue_version}:{careful}:{digest}")
-    found = pagecache.kept_get_many(keys)
-    drawn = {}
-    for key, (_, context) in zip(keys, shown, strict=True):
-        if key not in found and key not in drawn:
-            drawn[key] = render_to_string(template, {**context, "careful": careful})
-    if drawn:
-        pagecache.kept_set_many(drawn, KEPT_DRAWING_SECONDS)
-    return [found.get(key) or drawn[key] for key in keys]
-
-
-def _step_bodies(
-    catalogue_version: str, steps: list[ShownStep], careful: bool, devices: list[str]
-) -> tuple[ShownStep, ...]:
-    """This week's steps with their how-to texts for the person's devices, drawn."""
-    steps = [ShownStep(s.row, s.step, *s.step.how_tos_for(devices)) for s in steps]
-    bodies = _kept_drawings(
-        "plans/_step_body.html",
-        catalogue_version,
-        careful,
-        [
-            (
-                (
-                    s.row.slug,
-                    s.row.reasons,
-                    [h.platform for h in s.own_how_tos],
-                    [h.platform for h in s.other_how_tos],
-                ),
-                {"shown": s},
-            )
-            for s in steps
-        ],
-    )
-    # Escaped when drawn (_kept_drawings).
-    return tuple(
-        replace(s, body=mark_safe(body))  # noqa: S308  # nosec B308 B703
-        for s, body in zip(steps, bodies, strict=True)
-    )
-
-
-def _weeks_ahead_html(catalogue_version: str, weeks: list[ShownWeek], careful: bool) -> str:
-    """The folded weeks ahead: the largest part of the page.
-
-    Each week is kept by what it shows (its steps and their reasons), not by
-    its number: the check-ups at the far end move a week later with each
-    tick, and are not drawn again for it.
-    """
-    blocks = _kept_drawings(
-        "plans/_week_ahead.html",
-        catalogue_version,
-        careful,
-        [
-            (
-                [(s.row.slug, s.row.reasons) for s in week.steps],
-                {"week": ShownWeek(WEEK_NUMBER_SLOT, week.steps)},
-            )
-            for week in weeks
-        ],
-    )
-    # Each block was escaped when drawn; the slot is the first thing in it,
-    # before any step's words, and the number is an int.
-    joined = mark_safe(  # noqa: S308  # nosec B308 B703
-        "".join(
-            block.replace(WEEK_NUMBER_SLOT, str(week.number), 1)
-            for block, week in zip(blocks, weeks, strict=True)
-        )
-    )
-    return render_to_string("plans/_weeks_ahead.html", {"weeks_ahead": joined})
-
-
-def _plan_context(
-    request: HttpRequest, plan: Plan, rows: list[selectors.StepRow] | None = None
-) -> dict[str, object]:
-    """The plan card; rows: the plan's steps when the caller has just read them."""
+def _plan_context(request: HttpRequest, plan: Plan) -> dict[str, object]:
+    """The plan card: the whole page's main part, and what htmx swaps after a tick."""
     catalogue = get_catalogue()
     devices = plan.profile.get("devices", [])
-    if rows is None:
-        rows = selectors.plan_rows(plan_id=plan.pk)
+    rows = list(plan.steps.all())
     pending = [ShownStep(r, catalogue.step(r.slug)) for r in rows if r.is_pending]
     closed = [ShownStep(r, catalogue.step(r.slug)) for r in rows if r.is_closed]
     weeks = [
         ShownWeek(number, tuple(steps))
         for number, steps in groupby(pending, key=lambda s: s.row.week)
     ]
-    careful = plan.someone_close_is_a_worry
-    this_week = ()
-    if weeks:
-        this_week = _step_bodies(catalogue.version, list(weeks[0].steps), careful, devices)
+    this_week = [
+        ShownStep(s.row, s.step, *s.step.how_tos_for(devices))
+        for s in (weeks[0].steps if weeks else ())
+    ]
     persona = persona_catalogue.get_catalogue().personas.get(plan.persona)
     is_owner = request.user.is_authenticated and plan.owner_id == request.user.pk
     return {
@@ -186,7 +84,7 @@ def _plan_context(
         "persona": persona,
         "this_week": this_week[0] if this_week else None,
         "also_this_week": this_week[1:],
-        "weeks_ahead_html": _weeks_ahead_html(catalogue.version, weeks[1:], careful),
+        "weeks_ahead": weeks[1:],
         "done": [s for s in closed if s.row.status == PlanStep.Status.DONE],
         "already": [s for s in closed if s.row.status == PlanStep.Status.ALREADY],
         "done_count": len(closed),
@@ -194,15 +92,9 @@ def _plan_context(
         "is_owner": is_owner,
         # Back from signing in to save: offer the Save button first.
         "saving": request.GET.get("saving") == "1" and plan.owner_id is None,
-        "careful": careful,
-    }
-
-
-def _detail_context(request: HttpRequest, plan: Plan) -> dict[str, object]:
-    """The whole page: the plan card (also sent alone to htmx) and the tools around it."""
-    return {
-        **_plan_context(request, plan),
-        "reminders_stopped": _reminders_stopped_by_bounces(plan),
+        "careful": plan.someone_close_is_a_worry,
+        "catalogue_version": catalogue.version,
+        "fragment_seconds": FRAGMENT_SECONDS,
     }
 
 
@@ -232,38 +124,15 @@ def create(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache  # a private page: no shared cache may keep it
-@vary_on_headers("HX-Request")
 @require_GET
 def detail(request: HttpRequest, key: str) -> HttpResponse:
-    # First only what decides access and whether the kept page will do; the
-    # whole plan is read only when the page must be drawn.
-    plan = selectors.plan_state_by_key(key)
-    _check_access(request, plan)
-    if request.GET.get("saving") == "1" and plan.owner_id is None:
-        whole = _get_plan_for_request(request, key)
-        return render(request, "plans/detail.html", _detail_context(request, whole))
-    # The page is kept rendered (config/pagecache.py) until one of these
-    # changes. updated_at moves with every change to the plan and its steps
-    # (services.plan_reflow), page_changed_at with every change to the rest
-    # of what the page shows: helpers, their notes, stopped reminders.
-    if request.user.is_authenticated:
-        viewer = "owner" if plan.owner_id == request.user.pk else "signed-in"
-    else:
-        viewer = "anyone"
-    state = "|".join(
-        [
-            plan.updated_at.isoformat(),
-            plan.page_changed_at.isoformat() if plan.page_changed_at else "",
-            get_catalogue().version,
-        ]
-    )
-    return pagecache.render_cached(
-        request,
-        "plans/detail.html",
-        lambda: _detail_context(request, _get_plan_for_request(request, key)),
-        key=f"plan:{plan.pk}:{viewer}:{bool(request.htmx)}",
-        state=state,
-    )
+    plan = _get_plan_for_request(request, key)
+    context = {
+        **_plan_context(request, plan),
+        "reminders_stopped": _reminders_stopped_by_bounces(plan),
+        "panels": hooks.plan_panels(request, plan),
+    }
+    return render(request, "plans/detail.html", context)
 
 
 def _reminders_stopped_by_bounces(plan: Plan) -> bool:
@@ -274,12 +143,11 @@ def _reminders_stopped_by_bounces(plan: Plan) -> bool:
 
 
 @require_POST
-def mark(request: HttpRequest, key: str, slug: str) -> HttpResponse:
+def mark(request: HtmxHttpRequest, key: str, slug: str) -> HttpResponse:
     plan = _get_plan_for_request(request, key)
     status = request.POST.get("status", "")
-    rows = None  # read again below when the change was refused
     try:
-        rows = services.step_mark(plan=plan, slug=slug, status=status)
+        services.step_mark(plan=plan, slug=slug, status=status)
     except services.StepMarkError as error:
         celebration = ""
         messages.error(request, str(error))
@@ -288,7 +156,7 @@ def mark(request: HttpRequest, key: str, slug: str) -> HttpResponse:
         if not request.htmx:
             messages.success(request, celebration)
     if request.htmx:
-        context = {**_plan_context(request, plan, rows), "celebration": celebration}
+        context = {**_plan_context(request, plan), "celebration": celebration}
         return render(request, "plans/_progress.html", context)
     return redirect(plan)
 

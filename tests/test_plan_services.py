@@ -1,6 +1,6 @@
 import pytest
 
-from plans import selectors, services
+from plans import services
 from plans.catalogue import get_catalogue
 from plans.generator import MAX_STEPS_A_WEEK
 from plans.models import Plan, PlanStep
@@ -20,41 +20,6 @@ def test_a_new_plan_starts_with_one_quick_win_in_week_one():
     assert week_one[0].reasons
     assert plan.steps.count() > 5
     assert all(s.status == PlanStep.Status.TODO for s in plan.steps.all())
-
-
-def test_the_plan_lookup_gives_the_plan_the_orm_gives(django_user_model):
-    plan = make_plan(owner=django_user_model.objects.create_user("me@example.org"))
-    services.plan_set_link(plan=plan, enabled=False)
-    services.plans_page_changed(plan_ids=[plan.pk])
-    found, expected = selectors.plan_by_key(plan.key), Plan.objects.get(key=plan.key)
-    for field in Plan._meta.concrete_fields:
-        assert getattr(found, field.attname) == getattr(expected, field.attname), field.name
-    assert isinstance(found.profile, dict)
-    assert found.updated_at.tzinfo is not None
-    assert found.link_enabled is False
-    assert found.owner == expected.owner
-    assert not found._state.adding
-    assert selectors.plan_by_key("no-such-key") is None
-    state = selectors.plan_state_by_key(plan.key)
-    assert state == (
-        expected.pk,
-        expected.owner_id,
-        expected.link_enabled,
-        expected.updated_at,
-        expected.page_changed_at,
-    )
-    assert selectors.plan_state_by_key("no-such-key") is None
-
-
-def test_the_step_rows_are_the_rows_the_orm_gives():
-    plan = make_plan()
-    services.step_mark(plan=plan, slug=pending(plan)[2].slug, status="already")
-    expected = PlanStep.objects.filter(plan=plan).order_by("week", "order", "pk")
-    rows = selectors.plan_rows(plan_id=plan.pk)
-    assert rows == [selectors.StepRow(*r) for r in expected.values_list(*selectors.StepRow._fields)]
-    assert all(isinstance(row.reasons, list) and row.reasons for row in rows)
-    assert selectors.plan_rows(plan_id=make_plan().pk) != rows
-    assert selectors.plan_rows(plan_id=0) == []
 
 
 def test_the_private_key_is_long_random_and_not_the_id():
@@ -195,23 +160,6 @@ def test_not_now_moves_the_rows_and_keeps_them(django_assert_max_num_queries):
     assert all(rows_after[slug] == rows_before[slug] for slug in kept)
 
 
-def test_a_tick_hands_back_the_steps_exactly_as_stored():
-    """The view draws its answer from what step_mark returns, not a second read."""
-    plan = make_plan()
-    added_in_all = 0
-    for status in ["done", "not_now", "already", "done", "not_now", "done", "already"]:
-        step = pending(plan)[3 if status == "already" else 0]
-        before = {s.slug for s in selectors.plan_rows(plan_id=plan.pk)}
-        returned = services.step_mark(plan=plan, slug=step.slug, status=status)
-        stored = selectors.plan_rows(plan_id=plan.pk)
-        # Only the steps the tick added lack their ids (not read back).
-        added = {s.slug for s in returned if s.pk is None}
-        assert not added & before, status
-        added_in_all += len(added)
-        assert returned == [s._replace(pk=None) if s.slug in added else s for s in stored], status
-    assert added_in_all, "some tick brought a step in from beyond the plan's end"
-
-
 def test_not_now_on_a_step_already_ticked_off_says_so_and_changes_nothing():
     plan = make_plan()
     step = pending(plan)[0]
@@ -230,6 +178,5 @@ def test_a_step_put_off_that_no_longer_fits_leaves_the_plan():
     have = set(plan.steps.values_list("slug", flat=True))
     unfit = next(s.slug for s in get_catalogue().active() if s.slug not in have)
     PlanStep.objects.create(plan=plan, slug=unfit, week=1, order=2, reasons=["A reason."])
-    returned = services.step_mark(plan=plan, slug=unfit, status="not_now")
-    assert returned == selectors.plan_rows(plan_id=plan.pk)
-    assert unfit not in {row.slug for row in returned}
+    services.step_mark(plan=plan, slug=unfit, status="not_now")
+    assert unfit not in set(plan.steps.values_list("slug", flat=True))
