@@ -37,7 +37,8 @@ MARK_MESSAGES = {
 def _get_plan_for_request(request: HttpRequest, key: str) -> Plan:
     """The plan behind a private link, or 404 for a wrong key, or for a closed
     link unless the owner asks."""
-    plan = Plan.objects.filter(key=key).first()
+    # The reminder settings come along: the plan page says when they stopped.
+    plan = Plan.objects.select_related("reminder_settings").filter(key=key).first()
     if plan is None:
         raise Http404("No such plan")
     is_owner = request.user.is_authenticated and plan.owner_id == request.user.pk
