@@ -62,6 +62,8 @@ test: $(VENV)/.stamp-dev check-system-packages | var
 	$(BIN)/ruff format --check .
 	$(BIN)/bandit --quiet --recursive accounts config mentors personas plans --severity-level medium
 	DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	  $(BIN)/mypy
+	DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	  $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	  $(BIN)/pytest $(PYTEST_ARGS)

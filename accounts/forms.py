@@ -17,12 +17,15 @@ from allauth.mfa.webauthn.forms import AddWebAuthnForm, LoginWebAuthnForm
 from django import forms
 from django.http import HttpRequest, HttpResponse
 
+from accounts.models import User
 from accounts.services import user_get_or_create_for_code
 
 CODE_HINT = "It has 8 numbers, like 1234-5678."
 
 
 class EmailMeACodeForm(LoginForm):
+    user: User | None  # set by LoginForm.clean(), None when the address has no account
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["login"]

@@ -8,9 +8,14 @@ import os
 import re
 import signal
 import threading
-from typing import Any, ClassVar
+from collections.abc import MutableMapping
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from gunicorn.glogging import Logger
+
+if TYPE_CHECKING:
+    from gunicorn.glogging import _AtomsDict
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 worker_class = "gthread"
@@ -101,8 +106,12 @@ class RedactingLogger(Logger):
         "{query_string}e": "",
     }
 
-    def atoms(self, resp: Any, req: Any, environ: dict, request_time: Any) -> dict:
-        atoms = super().atoms(resp, req, environ, request_time)
+    def atoms(
+        self, resp: Any, req: Any, environ: MutableMapping[str, Any], request_time: timedelta
+    ) -> "_AtomsDict":
+        # A plain dict: gunicorn adds an atom per header and environ variable
+        # ("{referer}i", "{raw_uri}e"), which the stubs' TypedDict does not list.
+        atoms = cast(dict[str, Any], super().atoms(resp, req, environ, request_time))
         path = redact_path(environ.get("PATH_INFO") or "/")
         method, _, rest = atoms["r"].partition(" ")
         protocol = rest.rpartition(" ")[2]
@@ -116,7 +125,7 @@ class RedactingLogger(Logger):
         for name, blank in self._DROPPED.items():
             if name in atoms:
                 atoms[name] = blank
-        return atoms
+        return cast("_AtomsDict", atoms)
 
 
 logger_class = RedactingLogger

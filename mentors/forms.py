@@ -1,5 +1,7 @@
 """Form fields and their kind messages. The writes themselves are in services."""
 
+from typing import Any
+
 from django import forms
 
 from mentors.models import INVITE_MAX_USES, NUDGE_MAX_LENGTH
@@ -96,8 +98,9 @@ class NudgeForm(forms.Form):
         },
     )
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         choice = cleaned.get("choice")
         if choice == OWN_WORDS:
             if not (cleaned.get("own_words") or "").strip():

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from mentors import selectors, services
 from mentors.forms import InviteForm, MentorProfileForm, NudgeForm
 from mentors.models import Invite, MentorProfile, Mentorship
@@ -96,7 +97,7 @@ def _new_token(request: HttpRequest, invite: Invite) -> str | None:
 
 @login_required
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     mentor = _get_mentor_for_request(request)
     if mentor is None:
         return _need_profile(request)
@@ -110,7 +111,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     mentor = _get_mentor_for_request(request)
     if request.method == "POST":
         form = MentorProfileForm(request.POST)
@@ -134,7 +135,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def invites(request: HttpRequest) -> HttpResponse:
+def invites(request: AuthenticatedHttpRequest) -> HttpResponse:
     mentor = _get_mentor_for_request(request)
     if mentor is None:
         return _need_profile(request)
@@ -167,21 +168,21 @@ def _invite_context(request: HttpRequest, invite: Invite) -> dict[str, object]:
 
 @login_required
 @require_GET
-def invite(request: HttpRequest, invite_id: int) -> HttpResponse:
+def invite(request: AuthenticatedHttpRequest, invite_id: int) -> HttpResponse:
     invite = _get_invite_for_request(request, invite_id)
     return render(request, "mentors/invite.html", _invite_context(request, invite))
 
 
 @login_required
 @require_GET
-def invite_card(request: HttpRequest, invite_id: int) -> HttpResponse:
+def invite_card(request: AuthenticatedHttpRequest, invite_id: int) -> HttpResponse:
     invite = _get_invite_for_request(request, invite_id)
     return render(request, "mentors/invite_card.html", _invite_context(request, invite))
 
 
 @login_required
 @require_POST
-def invite_revoke(request: HttpRequest, invite_id: int) -> HttpResponse:
+def invite_revoke(request: AuthenticatedHttpRequest, invite_id: int) -> HttpResponse:
     invite = _get_invite_for_request(request, invite_id)
     services.invite_revoke(invite=invite)
     messages.success(request, f"The invite for {invite.label} is stopped. The link won't work now.")
@@ -190,12 +191,13 @@ def invite_revoke(request: HttpRequest, invite_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def nudge(request: HttpRequest, mentorship_id: int) -> HttpResponse:
+def nudge(request: AuthenticatedHttpRequest, mentorship_id: int) -> HttpResponse:
     mentorship = _get_shared_mentorship_for_request(request, mentorship_id)
     form = NudgeForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
-            messages.error(request, errors[0])
+            # The stubs type an item as a ValidationError, but ErrorList returns its message.
+            messages.error(request, errors[0])  # type: ignore[arg-type]
             break
         return redirect(f"{reverse('mentors:dashboard')}#person-{mentorship.pk}")
     try:
