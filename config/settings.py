@@ -160,7 +160,7 @@ CACHES["fragments"] = {
 # under var/ is the queue, so a newcomer sees background work with no server.
 CELERY_QUEUE_DIR = VAR_DIR / "celery-queue"
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
-CELERY_BROKER_TRANSPORT_OPTIONS = (
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = (
     {
         # Longer than the longest retry countdown, so a task held by a slow
         # worker is not handed to a second one while the first still runs.

@@ -300,7 +300,7 @@ def _checkups(
     week = after_week - 1
     for step in checkups[:CHECKUPS]:
         week += CHECKUP_EVERY_WEEKS
-        reasons = (REASON_CHECKUP,)
+        reasons: tuple[str, ...] = (REASON_CHECKUP,)
         if step.may_alert and profile.someone_close_is_a_worry:
             reasons = (REASON_MAY_ALERT, *reasons)
         yield Week(week, (PlannedStep(step.slug, reasons),))

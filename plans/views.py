@@ -17,6 +17,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from config.htmx import HtmxHttpRequest
 from personas import catalogue as persona_catalogue
 from personas.views import chosen_match, clear_assessment, session_profile
@@ -208,7 +209,7 @@ def set_link(request: HttpRequest, key: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def my_plans(request: HttpRequest) -> HttpResponse:
+def my_plans(request: AuthenticatedHttpRequest) -> HttpResponse:
     plans = Plan.objects.filter(owner=request.user).order_by("-created_at")
     return render(request, "plans/my_plans.html", {"plans": plans})
 

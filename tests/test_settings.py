@@ -90,3 +90,18 @@ def test_celery_is_configured_safely():
     assert app.conf.task_acks_late is True
     assert app.conf.task_reject_on_worker_lost is True
     assert app.conf.worker_prefetch_multiplier == 1
+
+
+def test_a_pool_of_connections_is_off_by_default_and_can_be_turned_on():
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        pytest.skip("DATABASE_URL is not PostgreSQL: the pool is PostgreSQL's alone")
+    show = (
+        "from django.db import connection; connection.ensure_connection(); "
+        "print(type(connection.pool).__name__ if connection.pool else 'no pool')"
+    )
+    env = {"DJANGO_DEBUG": "1", "DATABASE_URL": url}
+    plain = run_manage("shell", "-c", show, env=env)
+    pooled = run_manage("shell", "-c", show, env={**env, "DATABASE_POOL": "1"})
+    assert plain.stdout.splitlines()[-1] == "no pool", plain.stderr
+    assert pooled.stdout.splitlines()[-1] == "ConnectionPool", pooled.stderr
