@@ -2,8 +2,8 @@
 
 from celery import shared_task
 
+from config.emails import TemporaryMailError
 from mentors import services
-from plans.reminders import TemporaryMailError
 
 
 @shared_task(

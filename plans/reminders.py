@@ -13,7 +13,6 @@ import contextlib
 import datetime
 import functools
 import logging
-import smtplib
 import time
 import zoneinfo
 from collections.abc import Callable, Iterable
@@ -33,6 +32,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from config.emails import TemporaryMailError, is_temporary
 from plans.catalogue import get_catalogue
 from plans.models import Plan, PlanStep, ReminderLog, ReminderSettings, new_feed_key
 from plans.selectors import ReminderDue, reminders_due
@@ -74,10 +74,6 @@ COMMON_TIME_ZONES = (
     "UTC",
 )
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
-class TemporaryMailError(Exception):
-    """The mail server could not be reached or hung up: try again later."""
 
 
 # --- Time -------------------------------------------------------------------
@@ -320,6 +316,12 @@ def link_read(token: str) -> LinkAction | None:
     return LinkAction(plan=plan, action=str(data["a"]), slug=str(data.get("s", "")), due_at=due_at)
 
 
+def unsubscribe_url(*, plan: Plan) -> str:
+    """The one-click address that stops every email about this plan (RFC 8058)."""
+    token = link_token(plan=plan, action="stop")
+    return f"{settings.SITE_URL}{reverse('plans:reminder_unsubscribe', args=[token])}"
+
+
 # --- Claiming due reminders --------------------------------------------------------
 
 
@@ -513,25 +515,6 @@ def _send(message: EmailMultiAlternatives) -> None:
     _mail["used"] = time.monotonic()
 
 
-TEMPORARY_ERRORS: tuple[type[BaseException], ...] = (
-    smtplib.SMTPServerDisconnected,
-    smtplib.SMTPConnectError,
-    smtplib.SMTPHeloError,
-    ConnectionError,
-    TimeoutError,
-)
-
-
-def _is_temporary(error: BaseException) -> bool:
-    if isinstance(error, smtplib.SMTPResponseException) and 400 <= error.smtp_code < 500:
-        return True
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return False
-    return isinstance(error, TEMPORARY_ERRORS) or (
-        isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException)
-    )
-
-
 def reminder_send(*, log_id: int, now: datetime.datetime | None = None) -> str:
     """Send one reminder. Returns "sent", "skipped" or "failed".
 
@@ -620,7 +603,7 @@ def _send_claimed(
     try:
         _send(reminder_message(due=due, links=links))
     except Exception as error:
-        if _is_temporary(error):
+        if is_temporary(error):
             ReminderLog.objects.filter(pk=log_id, status=ReminderLog.Status.SENDING).update(
                 status=ReminderLog.Status.QUEUED,
                 error=type(error).__name__,

@@ -4,6 +4,7 @@ import datetime
 
 from celery import shared_task
 
+from config.emails import TemporaryMailError
 from plans import privacy, reminders
 
 # Temporary mail trouble is retried with exponential backoff (1, 2, 4, 8, 10, 10
@@ -52,7 +53,7 @@ def send_due_reminders(self, batch: int | None = None) -> int:
     ignore_result=True,
     acks_late=True,
     reject_on_worker_lost=True,
-    autoretry_for=(reminders.TemporaryMailError,),
+    autoretry_for=(TemporaryMailError,),
     retry_backoff=SEND_RETRY_BACKOFF,
     retry_backoff_max=10 * 60,
     retry_jitter=True,
@@ -61,7 +62,7 @@ def send_due_reminders(self, batch: int | None = None) -> int:
 def send_reminder(self, log_id: int) -> str:
     try:
         return reminders.reminder_send(log_id=log_id)
-    except reminders.TemporaryMailError as error:
+    except TemporaryMailError as error:
         if self.request.retries >= self.max_retries:
             reminders.reminder_give_up(log_id=log_id, reason=f"Gave up: {error}")
             return "failed"

@@ -21,6 +21,7 @@ from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from config.emails import TemporaryMailError
 from plans import reminders
 from plans.models import PlanStep, ReminderLog, ReminderSettings
 from tests.factories import AT_RISK_ANSWERS, make_plan
@@ -315,7 +316,7 @@ def test_a_mail_server_that_hangs_up_is_tried_again_later(django_user_model, mon
         "django.core.mail.EmailMultiAlternatives.send",
         _Refusing(smtplib.SMTPServerDisconnected("gone")),
     )
-    with pytest.raises(reminders.TemporaryMailError):
+    with pytest.raises(TemporaryMailError):
         reminders.reminder_send(log_id=log_id)
     log = ReminderLog.objects.get(pk=log_id)
     assert (log.status, log.attempts) == (ReminderLog.Status.QUEUED, 1)
