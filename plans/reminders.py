@@ -1,4 +1,4 @@
-"""Gentle weekly reminders and the calendar feed (typed, keyword-only services).
+"""Gentle weekly reminders (typed, keyword-only services).
 
 The beat task calls claim_due(): it locks due ReminderSettings rows with
 SKIP LOCKED, moves each one's next_due_at on, writes one ReminderLog row per
@@ -14,7 +14,6 @@ import datetime
 import functools
 import logging
 import time
-import zoneinfo
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -35,6 +34,7 @@ from django.utils import timezone
 from config.emails import TemporaryMailError, is_temporary
 from plans.catalogue import get_catalogue
 from plans.models import Plan, PlanStep, ReminderLog, ReminderSettings, new_feed_key
+from plans.schedule import WEEKDAYS, next_due_at, zone_or_none
 from plans.selectors import ReminderDue, reminders_due
 from plans.services import plans_page_changed
 
@@ -49,90 +49,8 @@ CLAIM_BATCH = 500
 STUCK_AFTER = datetime.timedelta(minutes=15)
 ACTIONS = ("done", "snooze", "pause", "change", "stop")
 
-COMMON_TIME_ZONES = (
-    "Pacific/Auckland",
-    "Pacific/Chatham",
-    "Australia/Sydney",
-    "Australia/Brisbane",
-    "Australia/Adelaide",
-    "Australia/Perth",
-    "Pacific/Fiji",
-    "Pacific/Tongatapu",
-    "Pacific/Apia",
-    "Pacific/Rarotonga",
-    "Asia/Singapore",
-    "Asia/Kolkata",
-    "Asia/Tokyo",
-    "Europe/London",
-    "Europe/Paris",
-    "Africa/Johannesburg",
-    "America/New_York",
-    "America/Chicago",
-    "America/Denver",
-    "America/Los_Angeles",
-    "Pacific/Honolulu",
-    "UTC",
-)
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
-
-# --- Time -------------------------------------------------------------------
-
-
-@functools.cache
-def _known_zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
-
-
-def zone_or_none(name: str) -> zoneinfo.ZoneInfo | None:
-    """The IANA time zone by name, or None for a name we do not know."""
-    if not name or name not in _known_zones():
-        return None
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return None
-
-
-def _local_to_utc(
-    day: datetime.date, at: datetime.time, tz: zoneinfo.ZoneInfo
-) -> datetime.datetime:
-    """The UTC instant of a wall-clock time on a local day.
-
-    A time that happens twice (clocks go back) means the first one. A time
-    that does not exist (clocks go forward) moves on by the gap, so 2:30 on
-    the night clocks jump from 2:00 to 3:00 becomes 3:30: later, never lost.
-    """
-    wall = datetime.datetime.combine(day, at.replace(tzinfo=None), tzinfo=tz).replace(fold=0)
-    # fold=0 on a missing time uses the offset from before the jump, which is
-    # exactly "move on by the gap"; on a doubled time it picks the first.
-    return wall.astimezone(datetime.UTC)
-
-
-def next_due_at(
-    *,
-    now: datetime.datetime,
-    weekday: int,
-    local_time: datetime.time,
-    tz: zoneinfo.ZoneInfo,
-    every_weeks: int = 1,
-    not_before: datetime.date | None = None,
-) -> datetime.datetime:
-    """The next time, strictly after now, that is `weekday` at `local_time` in tz.
-
-    every_weeks=2 skips one more week after that. not_before (a local date)
-    is for pauses: nothing is due before that day.
-    """
-    local_today = now.astimezone(tz).date()
-    start = max(local_today, not_before) if not_before else local_today
-    day = start + datetime.timedelta(days=(weekday - start.weekday()) % 7)
-    due = _local_to_utc(day, local_time, tz)
-    while due <= now:
-        day += datetime.timedelta(days=7)
-        due = _local_to_utc(day, local_time, tz)
-    if every_weeks > 1:
-        due = _local_to_utc(day + datetime.timedelta(weeks=every_weeks - 1), local_time, tz)
-    return due
+# --- When the next reminder is due ----------------------------------------------
 
 
 def _settings_next_due(
@@ -662,36 +580,3 @@ def _record_permanent_failure(*, log_id: int, plan_id: int, error: BaseException
         if stopped:
             # The plan page says so.
             plans_page_changed(plan_ids=[plan_id])
-
-
-# --- Calendar feed ------------------------------------------------------------------------
-
-
-def calendar_feed(*, plan: Plan) -> bytes:
-    """An ICS file: one all-day event a week with that week's steps."""
-    import icalendar
-
-    catalogue = get_catalogue()
-    cal = icalendar.Calendar()
-    cal.add("prodid", "-//Little Steps//Plan//EN")
-    cal.add("version", "2.0")
-    cal.add("x-wr-calname", "Little Steps")
-    stamp = timezone.now()
-    rows = list(plan.steps.exclude(status__in=PlanStep.CLOSED).order_by("week", "order"))
-    weeks: dict[int, list[PlanStep]] = {}
-    for row in rows:
-        weeks.setdefault(row.week, []).append(row)
-    for week, steps in weeks.items():
-        titles = [catalogue.step(s.slug).title for s in steps]
-        minutes = sum(catalogue.step(s.slug).minutes for s in steps)
-        day = plan.start_date + datetime.timedelta(weeks=week - 1)
-        event = icalendar.Event()
-        event.add("uid", f"plan-{plan.pk}-week-{week}@littlesteps")
-        event.add("dtstamp", stamp)
-        event.add("dtstart", day)
-        event.add("dtend", day + datetime.timedelta(days=1))
-        event.add("summary", f"Little step: {' and '.join(titles)}")
-        # No link to the plan here: calendars are often shared or synced.
-        event.add("description", f"About {minutes} minutes. There is no rush.")
-        cal.add_component(event)
-    return cal.to_ical()
