@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from config import emails
 from mentors.models import NUDGE_MAX_LENGTH, Invite, MentorProfile, Mentorship, Nudge
-from plans import reminders
+from plans import links, reminders
 from plans.models import Plan, ReminderSettings
 from plans.services import plans_page_changed
 
@@ -198,7 +198,7 @@ def nudge_email_address(*, plan: Plan) -> str | None:
 
 def _nudge_message(*, nudge: Nudge, to: str) -> EmailMultiAlternatives:
     plan = nudge.mentorship.plan
-    stop_url = reminders.unsubscribe_url(plan=plan)
+    stop_url = links.unsubscribe_url(plan=plan)
     context = {
         "name": nudge.mentorship.mentor.display_name,
         "message": nudge.message,

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from plans import feed, reminders, schedule, services
+from plans import feed, links, reminders, schedule, services
 from plans.catalogue import get_catalogue
 from plans.models import Plan, PlanStep, ReminderSettings
 from plans.views import _get_plan_for_request
@@ -39,7 +39,7 @@ class ReminderForm(forms.Form):
     time_zone = forms.CharField(max_length=64)
 
     def clean_time_zone(self) -> str:
-        name = self.cleaned_data["time_zone"].strip()
+        name: str = self.cleaned_data["time_zone"].strip()
         if schedule.zone_or_none(name) is None:
             raise ValidationError("Please choose your time zone from the list.")
         return name
@@ -181,7 +181,7 @@ def _bad_link(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def reminder_link(request: HttpRequest, token: str) -> HttpResponse:
-    action = reminders.link_read(token)
+    action = links.link_read(token)
     if action is None or action.action not in ACTION_TEXT:
         return _bad_link(request)
     plan = action.plan
@@ -222,7 +222,7 @@ def reminder_link(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _do_link_action(
-    action: reminders.LinkAction, reminder: ReminderSettings, form: forms.Form | None
+    action: links.LinkAction, reminder: ReminderSettings, form: forms.Form | None
 ) -> str:
     plan = action.plan
     if action.action == "done":
@@ -256,7 +256,7 @@ def _do_link_action(
 @csrf_exempt  # RFC 8058: mail programs POST here with no cookie; the signed token is the key.
 @require_http_methods(["GET", "POST"])
 def reminder_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    action = reminders.link_read(token)
+    action = links.link_read(token)
     if action is None or action.action != "stop":
         return _bad_link(request)
     if request.method == "GET":

@@ -1,6 +1,7 @@
 """Weekly reminders and the calendar feed: settings, claiming, sending, links, pages."""
 
 import datetime
+import json
 import re
 import smtplib
 import threading
@@ -8,9 +9,12 @@ import time
 import uuid
 import zoneinfo
 from email import message_from_bytes
+from unittest import mock
 
 import pytest
+import redis
 from allauth.account.models import EmailAddress
+from celery.exceptions import Retry
 from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
@@ -22,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config.emails import TemporaryMailError
-from plans import reminders
+from plans import links, reminders
 from plans.models import PlanStep, ReminderLog, ReminderSettings
 from tests.factories import AT_RISK_ANSWERS, make_plan
 
@@ -243,8 +247,16 @@ def test_a_mail_server_that_hangs_up_is_tried_again_later(django_user_model, mon
     with pytest.raises(TemporaryMailError):
         reminders.reminder_send(log_id=log_id)
     log = ReminderLog.objects.get(pk=log_id)
-    assert (log.status, log.attempts) == (ReminderLog.Status.QUEUED, 1)
+    assert (log.status, log.attempts, log.error) == (
+        ReminderLog.Status.QUEUED,
+        1,
+        "SMTPServerDisconnected",
+    )
     assert ReminderSettings.objects.get().bounce_count == 0
+    monkeypatch.undo()
+    assert reminders.reminder_send(log_id=log_id) == "sent"  # the retry
+    assert len(mail.outbox) == 1
+    assert ReminderLog.objects.get(pk=log_id).attempts == 2
 
 
 @pytest.mark.django_db(transaction=True)
@@ -258,8 +270,6 @@ def test_three_refused_addresses_stop_reminders_and_the_plan_page_says_so(
     for week in range(3):
         now = _utc(2027, 1, 4) + datetime.timedelta(weeks=week)
         (log_id,) = reminders.claim_due(now=now, enqueue=lambda ids: None)
-        from unittest import mock
-
         with mock.patch("django.core.mail.EmailMultiAlternatives.send", _Refusing(refused)):
             assert reminders.reminder_send(log_id=log_id) == "failed"
     reminder = ReminderSettings.objects.get()
@@ -298,7 +308,7 @@ def active_plan(django_user_model):
 
 
 def _link(plan, action, slug=""):
-    token = reminders.link_token(plan=plan, action=action, slug=slug)
+    token = links.link_token(plan=plan, action=action, slug=slug)
     if action == "stop":
         return reverse("plans:reminder_unsubscribe", args=[token])
     return reverse("plans:reminder_link", args=[token])
@@ -405,7 +415,7 @@ def test_opening_the_unsubscribe_link_only_asks(client, active_plan):
 
 @pytest.mark.django_db
 def test_a_link_for_another_action_cannot_unsubscribe(client, active_plan):
-    token = reminders.link_token(plan=active_plan, action="snooze")
+    token = links.link_token(plan=active_plan, action="snooze")
     response = client.post(reverse("plans:reminder_unsubscribe", args=[token]))
     assert response.status_code == 400
     assert ReminderSettings.objects.get().active
@@ -597,7 +607,7 @@ def test_not_this_week_twice_from_the_same_email_skips_only_one_week(client, act
     reminder = ReminderSettings.objects.get()
     next_due = reminder.next_due_at
     this_one = next_due - datetime.timedelta(days=7)  # the reminder the email came with
-    token = reminders.link_token(plan=active_plan, action="snooze", due_at=this_one)
+    token = links.link_token(plan=active_plan, action="snooze", due_at=this_one)
     url = reverse("plans:reminder_link", args=[token])
     client.post(url)
     client.post(url)
@@ -631,11 +641,12 @@ def test_claiming_and_sending_take_the_same_few_queries_for_one_or_many(
     many, more_ids = claim_count(10, 100)
     assert (len(ids), len(more_ids)) == (1, 10)
     assert many == one
-    with django_assert_max_num_queries(4):
-        assert reminders.reminder_send(log_id=more_ids[0]) == "sent"
+    for log_id in [*ids, *more_ids]:  # claim, read, this week's step, mark sent
+        with django_assert_max_num_queries(4):
+            assert reminders.reminder_send(log_id=log_id) == "sent"
 
 
-# --- Batches: the workers send reminders a few to a task ----------------------------------
+# --- One reminder at a time: what each email holds, and the queue -------------------------
 
 
 def _claimed_logs(django_user_model, count: int, **turn_on) -> list[int]:
@@ -647,34 +658,12 @@ def _claimed_logs(django_user_model, count: int, **turn_on) -> list[int]:
     return sorted(ids)
 
 
-def _states(log_ids: list[int]) -> list[tuple[str, int]]:
-    """Each log row's status and attempts, in the order given."""
-    rows = ReminderLog.objects.values_list("pk", "status", "attempts")
-    found = {pk: (status, attempts) for pk, status, attempts in rows}
-    return [found[pk] for pk in log_ids]
-
-
-def _refusing_once(nth: int):
-    """A send that hangs up on the nth message it is given, once."""
-    send, calls = EmailMultiAlternatives.send, []
-
-    def refusing(message, *args, **kwargs):
-        calls.append(message)
-        if len(calls) == nth:
-            raise smtplib.SMTPServerDisconnected("gone")
-        return send(message, *args, **kwargs)
-
-    return refusing
-
-
 @pytest.mark.django_db(transaction=True)
-def test_a_batch_sends_each_queued_reminder_once_and_skips_the_others(django_user_model):
+def test_each_claimed_reminder_is_sent_once_and_one_turned_off_since_is_not(django_user_model):
     ids = _claimed_logs(django_user_model, 4)
-    assert reminders.reminder_send(log_id=ids[0]) == "sent"  # a duplicate task got there first
     ReminderSettings.objects.filter(email="b3@example.org").update(active=False)
-    sent = reminders.reminders_send(log_ids=[*ids, ids[1]])
-    assert sent.outcomes == {"skipped": 2, "sent": 2}
-    assert sent.retry == []
+    outcomes = [reminders.reminder_send(log_id=log_id) for log_id in [*ids, ids[1]]]
+    assert outcomes == ["sent", "sent", "sent", "skipped", "skipped"]
     assert sorted(m.to[0] for m in mail.outbox) == [f"b{n}@example.org" for n in (0, 1, 2)]
     statuses = dict(ReminderLog.objects.values_list("pk", "status"))
     assert [statuses[i] for i in ids] == ["sent", "sent", "sent", "failed"]
@@ -682,56 +671,21 @@ def test_a_batch_sends_each_queued_reminder_once_and_skips_the_others(django_use
 
 
 @pytest.mark.django_db(transaction=True)
-def test_mail_trouble_part_way_puts_that_reminder_and_the_untried_ones_back(
-    django_user_model, monkeypatch
-):
-    ids = _claimed_logs(django_user_model, 5)
-    monkeypatch.setattr(EmailMultiAlternatives, "send", _refusing_once(nth=3))
-    sent = reminders.reminders_send(log_ids=ids)
-    assert sent.outcomes == {"skipped": 0, "sent": 2, "retry": 3}
-    assert sent.retry == ids[2:]
-    assert _states(ids) == [
-        ("sent", 1),
-        ("sent", 1),
-        ("queued", 1),  # tried once
-        ("queued", 0),  # not tried
-        ("queued", 0),
-    ]
-    assert ReminderLog.objects.get(pk=ids[2]).error == "SMTPServerDisconnected"
-    assert ReminderSettings.objects.filter(bounce_count__gt=0).count() == 0
-    for log_id in sent.retry:
-        assert reminders.reminder_send(log_id=log_id) == "sent"
-    assert len(mail.outbox) == 5
-    assert len({m.to[0] for m in mail.outbox}) == 5
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_batch_takes_one_query_for_each_email_and_three_more(django_user_model):
-    from django.test.utils import CaptureQueriesContext
-
-    ids = _claimed_logs(django_user_model, 6)
-    reminders.reminders_send(log_ids=ids[:1])  # the statement that marks a row sent is compiled
-    with CaptureQueriesContext(connection) as captured:
-        assert reminders.reminders_send(log_ids=ids[1:]).outcomes["sent"] == 5
-    statements = [q["sql"] for q in captured if q["sql"].split()[0] not in ("BEGIN", "COMMIT")]
-    # Claim all (read and lock, then update), read all, then one update for each email.
-    assert len(statements) == 3 + 5, statements
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_reminder_sent_in_a_batch_has_working_signed_links(django_user_model):
+def test_a_reminder_has_working_signed_links_for_its_step_and_week(django_user_model):
     ids = _claimed_logs(django_user_model, 2)
-    reminders.reminders_send(log_ids=ids)
+    for log_id in ids:
+        assert reminders.reminder_send(log_id=log_id) == "sent"
+    assert len(mail.outbox) == 2
     for message in mail.outbox:
         plan = ReminderSettings.objects.get(email=message.to[0]).plan
         log = ReminderLog.objects.get(plan=plan)
         step = plan.steps.exclude(status__in=PlanStep.CLOSED).order_by("week", "order", "pk")[0]
         html = message.alternatives[0][0]
         assert f"{settings.SITE_URL}{plan.get_absolute_url()}" in message.body
-        links = re.findall(r"https?://[^\s\"<>]+/reminders/([^/\s\"<>]+)/(stop/)?", html)
+        found = re.findall(r"https?://[^\s\"<>]+/reminders/([^/\s\"<>]+)/(stop/)?", html)
         actions = {}
-        for token, stop in links:
-            action = reminders.link_read(token)
+        for token, stop in found:
+            action = links.link_read(token)
             assert action is not None and action.plan == plan
             actions[action.action] = action
             assert (action.action == "stop") == bool(stop)
@@ -739,6 +693,31 @@ def test_a_reminder_sent_in_a_batch_has_working_signed_links(django_user_model):
         for name in ("done", "snooze", "pause", "change"):
             assert (actions[name].slug, actions[name].due_at) == (step.slug, log.due_at)
         assert (actions["stop"].slug, actions["stop"].due_at) == ("", None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_step_title_with_quotes_keeps_them_in_the_subject_and_the_text(django_user_model):
+    plan, log_id = _claimed_log(django_user_model)
+    PlanStep.objects.filter(plan=plan).delete()
+    PlanStep.objects.create(plan=plan, week=1, order=1, slug="fake-support-calls")
+    assert reminders.reminder_send(log_id=log_id) == "sent"
+    (message,) = mail.outbox
+    title = 'Know what to do when "tech support" calls'
+    assert message.subject == f"Your little step this week: {title}"
+    assert title in message.body
+    assert "&quot;tech support&quot;" in message.alternatives[0][0]  # HTML, escaped
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refused_address_is_logged_without_the_address(django_user_model, caplog):
+    _, log_id = _claimed_log(django_user_model)
+    refused = smtplib.SMTPRecipientsRefused({"sam@example.org": (550, b"no sam@example.org")})
+    with mock.patch("django.core.mail.EmailMultiAlternatives.send", _Refusing(refused)):
+        assert reminders.reminder_send(log_id=log_id) == "failed"
+    logged = " ".join(record.getMessage() for record in caplog.records)
+    assert "SMTPRecipientsRefused" in logged
+    assert "sam" not in logged
+    assert "sam" not in ReminderLog.objects.get(pk=log_id).error
 
 
 @pytest.mark.django_db(transaction=True)
@@ -761,52 +740,81 @@ def test_reminders_claimed_together_each_move_on_to_their_own_next_time(django_u
     assert len(set(moved.values())) == 3
 
 
-@pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
-def test_the_batch_task_hands_each_reminder_in_trouble_to_its_own_retrying_task(
-    django_user_model, monkeypatch, redis_url
-):
-    import json
-
-    import redis
-
-    from plans.tasks import send_reminders
-
-    ids = _claimed_logs(django_user_model, 4)
-    monkeypatch.setattr(EmailMultiAlternatives, "send", _refusing_once(nth=2))
-    queue = f"test-retry-{uuid.uuid4().hex[:8]}"
-    broker = redis.Redis.from_url(redis_url)
-    try:
-        outcome = send_reminders.apply((ids,), routing_key=queue).get()
-        assert outcome == {"skipped": 0, "sent": 1, "retry": 3}
-        waiting = [json.loads(raw) for raw in broker.lrange(queue, 0, -1)]
-    finally:
-        broker.delete(queue)
-    assert sorted(m["headers"]["task"] for m in waiting) == ["plans.tasks.send_reminder"] * 3
-    assert sorted(m["headers"]["argsrepr"] for m in waiting) == sorted(f"({i},)" for i in ids[1:])
-    assert all(m["headers"]["eta"] for m in waiting)  # a minute from now, not at once
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_batch_past_its_time_hands_the_rest_on_untried(django_user_model):
-    ids = _claimed_logs(django_user_model, 3)
-    sent = reminders.reminders_send(log_ids=ids, seconds=0)  # every email "takes too long"
-    assert sent.outcomes == {"skipped": 0, "sent": 1, "retry": 2}
-    assert sent.retry == ids[1:]
-    assert _states(ids) == [("sent", 1), ("queued", 0), ("queued", 0)]
-    assert len(mail.outbox) == 1
-
-
-@pytest.mark.django_db(transaction=True)
-def test_reminder_links_keep_a_site_address_that_holds_the_links_own_placeholder(
+def test_reminder_links_keep_a_site_address_that_holds_a_placeholder_like_word(
     django_user_model, settings
 ):
     settings.SITE_URL = "https://MARK.example.org"
     (log_id,) = _claimed_logs(django_user_model, 1)
-    reminders.reminders_send(log_ids=[log_id])
+    reminders.reminder_send(log_id=log_id)
     (message,) = mail.outbox
     plan = ReminderLog.objects.get(pk=log_id).plan
     assert f"https://MARK.example.org{plan.get_absolute_url()}" in message.body
     stop = message.extra_headers["List-Unsubscribe"].strip("<>")
     assert stop.startswith("https://MARK.example.org/reminders/")
-    assert reminders.link_read(stop.split("/")[-3]).action == "stop"
+    assert links.link_read(stop.split("/")[-3]).action == "stop"
+
+
+def _waiting(broker, queue: str) -> list[dict]:
+    return [json.loads(raw) for raw in broker.lrange(queue, 0, -1)]
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_the_beat_task_queues_one_send_for_each_due_reminder_on_its_own_queue(
+    django_user_model, redis_url
+):
+    from plans.tasks import send_due_reminders
+
+    for n in range(3):
+        plan, _ = _owned_plan(django_user_model, email=f"q{n}@example.org")
+        _turn_on(plan, now=timezone.now() - datetime.timedelta(days=8))
+    queue = f"test-beat-{uuid.uuid4().hex[:8]}"
+    broker = redis.Redis.from_url(redis_url)
+    try:
+        assert send_due_reminders.apply(routing_key=queue).get() == 3
+        waiting = _waiting(broker, queue)
+    finally:
+        broker.delete(queue)
+    ids = sorted(ReminderLog.objects.values_list("pk", flat=True))
+    assert sorted(m["headers"]["task"] for m in waiting) == ["plans.tasks.send_reminder"] * 3
+    assert sorted(m["headers"]["argsrepr"] for m in waiting) == sorted(f"({i},)" for i in ids)
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_temporary_trouble_queues_the_reminder_again_for_later_not_at_once(
+    django_user_model, monkeypatch, redis_url
+):
+    from plans.tasks import send_reminder
+
+    _, log_id = _claimed_log(django_user_model)
+    monkeypatch.setattr(EmailMultiAlternatives, "send", _Refusing(ConnectionResetError()))
+    queue = f"test-retry-{uuid.uuid4().hex[:8]}"
+    broker = redis.Redis.from_url(redis_url)
+    # As a worker runs it, taken from `queue`, on its third try.
+    send_reminder.push_request(
+        id=str(uuid.uuid4()),
+        args=[log_id],
+        kwargs={},
+        retries=2,
+        called_directly=False,
+        delivery_info={"exchange": "", "routing_key": queue},
+    )
+    try:
+        with pytest.raises(Retry):
+            send_reminder.run(log_id)
+        (waiting,) = _waiting(broker, queue)
+    finally:
+        send_reminder.pop_request()
+        broker.delete(queue)
+    headers = waiting["headers"]
+    assert (headers["task"], headers["argsrepr"], headers["retries"]) == (
+        "plans.tasks.send_reminder",
+        f"({log_id},)",
+        3,
+    )
+    assert headers["eta"]  # backoff: at a time to come, not at once
+    log = ReminderLog.objects.get(pk=log_id)
+    assert (log.status, log.error) == (ReminderLog.Status.QUEUED, "ConnectionResetError")
+    assert ReminderSettings.objects.get().bounce_count == 0
