@@ -1,6 +1,8 @@
 """Background work for mentors. Thin: take an id, call the service."""
 
-from celery import shared_task
+from typing import Any
+
+from celery import Task, shared_task
 
 from config.emails import TemporaryMailError
 from mentors import services
@@ -17,5 +19,5 @@ from mentors import services
     retry_jitter=True,
     max_retries=6,
 )
-def send_nudge_email(self, nudge_id: int) -> str:
+def send_nudge_email(self: Task[..., Any], nudge_id: int) -> str:
     return services.nudge_email_send(nudge_id=nudge_id)

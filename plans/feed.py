@@ -34,4 +34,5 @@ def calendar_feed(*, plan: Plan) -> bytes:
         # No link to the plan here: calendars are often shared or synced.
         event.add("description", f"About {minutes} minutes. There is no rush.")
         cal.add_component(event)
-    return cal.to_ical()
+    ics: bytes = cal.to_ical()
+    return ics
