@@ -6,7 +6,6 @@ Every write goes through here, typed and keyword-only, with full_clean before sa
 import hashlib
 import logging
 import secrets
-import smtplib
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -14,12 +13,11 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
+from config import emails
 from mentors.models import NUDGE_MAX_LENGTH, Invite, MentorProfile, Mentorship, Nudge
-from plans import reminders
+from plans import links, reminders
 from plans.models import Plan, ReminderSettings
 from plans.services import plans_page_changed
 
@@ -200,37 +198,16 @@ def nudge_email_address(*, plan: Plan) -> str | None:
 
 def _nudge_message(*, nudge: Nudge, to: str) -> EmailMultiAlternatives:
     plan = nudge.mentorship.plan
-    stop_token = reminders.link_token(plan=plan, action="stop")
-    stop_url = settings.SITE_URL + reverse("plans:reminder_unsubscribe", args=[stop_token])
+    stop_url = links.unsubscribe_url(plan=plan)
     context = {
         "name": nudge.mentorship.mentor.display_name,
         "message": nudge.message,
         "plan_url": settings.SITE_URL + plan.get_absolute_url(),
         "stop_url": stop_url,
     }
-    subject = " ".join(render_to_string("mentors/emails/nudge-subject.txt", context).split())
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("mentors/emails/nudge-body.txt", context),
-        to=[to],
-        headers={
-            "List-Unsubscribe": f"<{stop_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "Message-ID": f"<nudge-{nudge.pk}@{settings.SITE_URL.split('//')[-1]}>",
-        },
+    return emails.make_message(
+        "nudge", to=to, context=context, message_id=f"nudge-{nudge.pk}", stop_url=stop_url
     )
-    message.attach_alternative(
-        render_to_string("mentors/emails/nudge-body.html", context), "text/html"
-    )
-    return message
-
-
-def _is_temporary(error: BaseException) -> bool:
-    if isinstance(error, smtplib.SMTPResponseException):
-        return 400 <= error.smtp_code < 500
-    if isinstance(error, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError):
-        return True
-    return isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException)
 
 
 def nudge_email_send(*, nudge_id: int) -> str:
@@ -254,8 +231,8 @@ def nudge_email_send(*, nudge_id: int) -> str:
         try:
             _nudge_message(nudge=nudge, to=address).send()
         except Exception as error:
-            if _is_temporary(error):
-                raise reminders.TemporaryMailError(type(error).__name__) from error
+            if emails.is_temporary(error):
+                raise emails.TemporaryMailError(type(error).__name__) from error
             logger.warning("nudge %s: email failed (%s)", nudge.pk, type(error).__name__)
             return "failed"
         Nudge.objects.filter(pk=nudge.pk).update(emailed_at=timezone.now())

@@ -1,9 +1,11 @@
 """Background work for mentors. Thin: take an id, call the service."""
 
-from celery import shared_task
+from typing import Any
 
+from celery import Task, shared_task
+
+from config.emails import TemporaryMailError
 from mentors import services
-from plans.reminders import TemporaryMailError
 
 
 @shared_task(
@@ -17,5 +19,5 @@ from plans.reminders import TemporaryMailError
     retry_jitter=True,
     max_retries=6,
 )
-def send_nudge_email(self, nudge_id: int) -> str:
+def send_nudge_email(self: Task[..., Any], nudge_id: int) -> str:
     return services.nudge_email_send(nudge_id=nudge_id)

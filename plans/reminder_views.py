@@ -15,12 +15,12 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from plans import reminders, services
+from plans import feed, links, reminders, schedule, services
 from plans.catalogue import get_catalogue
 from plans.models import Plan, PlanStep, ReminderSettings
 from plans.views import _get_plan_for_request
 
-WEEKDAY_CHOICES = list(enumerate(reminders.WEEKDAYS))
+WEEKDAY_CHOICES = list(enumerate(schedule.WEEKDAYS))
 
 
 class ReminderForm(forms.Form):
@@ -39,8 +39,8 @@ class ReminderForm(forms.Form):
     time_zone = forms.CharField(max_length=64)
 
     def clean_time_zone(self) -> str:
-        name = self.cleaned_data["time_zone"].strip()
-        if reminders.zone_or_none(name) is None:
+        name: str = self.cleaned_data["time_zone"].strip()
+        if schedule.zone_or_none(name) is None:
             raise ValidationError("Please choose your time zone from the list.")
         return name
 
@@ -76,13 +76,13 @@ def _reminder_context(
     if reminder is not None:
         path = reverse("plans:calendar_feed", args=[plan.key, reminder.feed_key])
         feed_url = request.build_absolute_uri(path)
-    zones = list(reminders.COMMON_TIME_ZONES)
+    zones = list(schedule.COMMON_TIME_ZONES)
     chosen = form["time_zone"].value() or ""
-    if chosen and chosen not in zones and reminders.zone_or_none(chosen):
+    if chosen and chosen not in zones and schedule.zone_or_none(chosen):
         zones.insert(0, chosen)
     next_local = None
     if reminder is not None and reminder.active and reminder.next_due_at:
-        tz = reminders.zone_or_none(reminder.time_zone)
+        tz = schedule.zone_or_none(reminder.time_zone)
         next_local = reminder.next_due_at.astimezone(tz) if tz else None
     return {
         "plan": plan,
@@ -125,7 +125,7 @@ def reminder_settings(request: HttpRequest, key: str) -> HttpResponse:
         context = _reminder_context(request, plan, form)
         return render(request, "plans/reminders.html", context, status=400)
     if reminder.active:
-        day = reminders.WEEKDAYS[reminder.weekday]
+        day = schedule.WEEKDAYS[reminder.weekday]
         messages.success(
             request,
             f"Reminders are on. We will write on {day}s at {reminder.local_time:%H:%M}. "
@@ -158,7 +158,7 @@ def calendar_feed(request: HttpRequest, key: str, feed_key: str) -> HttpResponse
     if reminder is None:
         raise Http404("No such calendar")
     response = HttpResponse(
-        reminders.calendar_feed(plan=reminder.plan), content_type="text/calendar; charset=utf-8"
+        feed.calendar_feed(plan=reminder.plan), content_type="text/calendar; charset=utf-8"
     )
     response["Content-Disposition"] = 'inline; filename="little-steps.ics"'
     response["Cache-Control"] = "private, no-store"
@@ -181,7 +181,7 @@ def _bad_link(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def reminder_link(request: HttpRequest, token: str) -> HttpResponse:
-    action = reminders.link_read(token)
+    action = links.link_read(token)
     if action is None or action.action not in ACTION_TEXT:
         return _bad_link(request)
     plan = action.plan
@@ -222,7 +222,7 @@ def reminder_link(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _do_link_action(
-    action: reminders.LinkAction, reminder: ReminderSettings, form: forms.Form | None
+    action: links.LinkAction, reminder: ReminderSettings, form: forms.Form | None
 ) -> str:
     plan = action.plan
     if action.action == "done":
@@ -247,7 +247,7 @@ def _do_link_action(
         )
     except ValidationError as error:
         return " ".join(error.messages)
-    day = reminders.WEEKDAYS[form.cleaned_data["weekday"]]
+    day = schedule.WEEKDAYS[form.cleaned_data["weekday"]]
     return (
         f"Saved. From now on, reminders come on {day}s at {form.cleaned_data['local_time']:%H:%M}."
     )
@@ -256,7 +256,7 @@ def _do_link_action(
 @csrf_exempt  # RFC 8058: mail programs POST here with no cookie; the signed token is the key.
 @require_http_methods(["GET", "POST"])
 def reminder_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    action = reminders.link_read(token)
+    action = links.link_read(token)
     if action is None or action.action != "stop":
         return _bad_link(request)
     if request.method == "GET":

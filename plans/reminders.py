@@ -1,142 +1,43 @@
-"""Gentle weekly reminders and the calendar feed (typed, keyword-only services).
+"""Gentle weekly reminders (typed, keyword-only services).
 
-The beat task calls claim_due(): it locks due ReminderSettings rows with
-SKIP LOCKED, moves each one's next_due_at on, writes one ReminderLog row per
-plan and due time (unique: the guard against double sends) and, after the
-transaction commits, enqueues the rows' ids a few to a task (send_reminders).
-Sending claims each row with a conditional UPDATE (queued -> sending), so a
-duplicate task is harmless. Web views never enqueue anything.
+Settings change through the reminders page and the signed links in each
+email. The beat task calls claim_due(): it locks due ReminderSettings rows
+with SKIP LOCKED, moves each one's next_due_at on, writes one ReminderLog
+row per plan and due time (unique: the guard against double sends) and,
+after the transaction commits, enqueues one send_reminder task per row.
+reminder_send() claims its row with a conditional UPDATE (queued -> sending),
+so a duplicate task is harmless; logs_stuck() is the sweeper for rows a lost
+message or a killed worker left behind. Web views never enqueue anything.
 """
 
 import collections
-import contextlib
 import datetime
-import functools
 import logging
-import smtplib
-import time
-import zoneinfo
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.db.models import F, Max, Q
-from django.db.models.functions import Now
-from django.db.models.sql import UpdateQuery
-from django.template.loader import render_to_string
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F, Max
 from django.urls import reverse
 from django.utils import timezone
 
+from config.emails import TemporaryMailError, is_temporary, make_message
 from plans.catalogue import get_catalogue
+from plans.links import link_token, unsubscribe_url
 from plans.models import Plan, PlanStep, ReminderLog, ReminderSettings, new_feed_key
-from plans.selectors import ReminderDue, reminders_due
+from plans.schedule import WEEKDAYS, next_due_at, zone_or_none
 from plans.services import plans_page_changed
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 
-LINK_SALT = "plans.reminders.link"
-TOKEN_MAX_AGE = datetime.timedelta(days=30)
 NO_PROGRESS_SLOW_DOWN = datetime.timedelta(weeks=3)
 PAUSE_WEEKS = 4
 MAX_PERMANENT_FAILURES = 3
 CLAIM_BATCH = 500
 STUCK_AFTER = datetime.timedelta(minutes=15)
-ACTIONS = ("done", "snooze", "pause", "change", "stop")
-
-COMMON_TIME_ZONES = (
-    "Pacific/Auckland",
-    "Pacific/Chatham",
-    "Australia/Sydney",
-    "Australia/Brisbane",
-    "Australia/Adelaide",
-    "Australia/Perth",
-    "Pacific/Fiji",
-    "Pacific/Tongatapu",
-    "Pacific/Apia",
-    "Pacific/Rarotonga",
-    "Asia/Singapore",
-    "Asia/Kolkata",
-    "Asia/Tokyo",
-    "Europe/London",
-    "Europe/Paris",
-    "Africa/Johannesburg",
-    "America/New_York",
-    "America/Chicago",
-    "America/Denver",
-    "America/Los_Angeles",
-    "Pacific/Honolulu",
-    "UTC",
-)
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
-class TemporaryMailError(Exception):
-    """The mail server could not be reached or hung up: try again later."""
-
-
-# --- Time -------------------------------------------------------------------
-
-
-@functools.cache
-def _known_zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
-
-
-def zone_or_none(name: str) -> zoneinfo.ZoneInfo | None:
-    """The IANA time zone by name, or None for a name we do not know."""
-    if not name or name not in _known_zones():
-        return None
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return None
-
-
-def _local_to_utc(
-    day: datetime.date, at: datetime.time, tz: zoneinfo.ZoneInfo
-) -> datetime.datetime:
-    """The UTC instant of a wall-clock time on a local day.
-
-    A time that happens twice (clocks go back) means the first one. A time
-    that does not exist (clocks go forward) moves on by the gap, so 2:30 on
-    the night clocks jump from 2:00 to 3:00 becomes 3:30: later, never lost.
-    """
-    wall = datetime.datetime.combine(day, at.replace(tzinfo=None), tzinfo=tz).replace(fold=0)
-    # fold=0 on a missing time uses the offset from before the jump, which is
-    # exactly "move on by the gap"; on a doubled time it picks the first.
-    return wall.astimezone(datetime.UTC)
-
-
-def next_due_at(
-    *,
-    now: datetime.datetime,
-    weekday: int,
-    local_time: datetime.time,
-    tz: zoneinfo.ZoneInfo,
-    every_weeks: int = 1,
-    not_before: datetime.date | None = None,
-) -> datetime.datetime:
-    """The next time, strictly after now, that is `weekday` at `local_time` in tz.
-
-    every_weeks=2 skips one more week after that. not_before (a local date)
-    is for pauses: nothing is due before that day.
-    """
-    local_today = now.astimezone(tz).date()
-    start = max(local_today, not_before) if not_before else local_today
-    day = start + datetime.timedelta(days=(weekday - start.weekday()) % 7)
-    due = _local_to_utc(day, local_time, tz)
-    while due <= now:
-        day += datetime.timedelta(days=7)
-        due = _local_to_utc(day, local_time, tz)
-    if every_weeks > 1:
-        due = _local_to_utc(day + datetime.timedelta(weeks=every_weeks - 1), local_time, tz)
-    return due
 
 
 def _settings_next_due(
@@ -167,18 +68,13 @@ def verified_email_for(plan: Plan) -> str | None:
     """The owner's verified address, or None (no owner, or not verified yet)."""
     if plan.owner_id is None:
         return None
-    row = (
+    email: str | None = (
         EmailAddress.objects.filter(user_id=plan.owner_id, verified=True)
         .order_by("-primary", "pk")
         .values_list("email", flat=True)
         .first()
     )
-    return row
-
-
-def reminder_settings_get(*, plan: Plan) -> ReminderSettings:
-    reminder, _ = ReminderSettings.objects.get_or_create(plan=plan)
-    return reminder
+    return email
 
 
 @transaction.atomic
@@ -269,55 +165,11 @@ def reminder_stop(*, plan: Plan) -> None:
 
 def reminder_feed_key_change(*, plan: Plan) -> ReminderSettings:
     """A new calendar address; the old one stops working at once."""
-    reminder = reminder_settings_get(plan=plan)
+    reminder, _ = ReminderSettings.objects.get_or_create(plan=plan)
     reminder.feed_key = new_feed_key()
     reminder.full_clean()
     reminder.save(update_fields=["feed_key", "updated_at"])
     return reminder
-
-
-# --- Signed links ---------------------------------------------------------------
-
-
-def _link_data(
-    plan_id: int, action: str, slug: str = "", due_at: datetime.datetime | None = None
-) -> dict[str, Any]:
-    if action not in ACTIONS:
-        raise ValueError(action)
-    data: dict[str, Any] = {"p": plan_id, "a": action, "s": slug}
-    if due_at is not None:
-        data["d"] = int(due_at.timestamp())
-    return data
-
-
-def link_token(
-    *, plan: Plan, action: str, slug: str = "", due_at: datetime.datetime | None = None
-) -> str:
-    return signing.dumps(_link_data(plan.pk, action, slug, due_at), salt=LINK_SALT, compress=True)
-
-
-@dataclass(frozen=True)
-class LinkAction:
-    plan: Plan
-    action: str
-    slug: str
-    due_at: datetime.datetime | None = None
-
-
-def link_read(token: str) -> LinkAction | None:
-    """The action behind a link, or None when it was changed, is too old or is unknown."""
-    try:
-        data = signing.loads(token, salt=LINK_SALT, max_age=TOKEN_MAX_AGE)
-    except signing.BadSignature:  # also SignatureExpired
-        return None
-    if not isinstance(data, dict) or data.get("a") not in ACTIONS:
-        return None
-    plan = Plan.objects.filter(pk=data.get("p")).first()
-    if plan is None:
-        return None
-    due = data.get("d")
-    due_at = datetime.datetime.fromtimestamp(due, tz=datetime.UTC) if isinstance(due, int) else None
-    return LinkAction(plan=plan, action=str(data["a"]), slug=str(data.get("s", "")), due_at=due_at)
 
 
 # --- Claiming due reminders --------------------------------------------------------
@@ -335,13 +187,16 @@ def _last_progress(plan_ids: Iterable[int]) -> dict[int, datetime.datetime]:
 def claim_due(
     *,
     now: datetime.datetime | None = None,
-    batch: int = 500,
+    batch: int = CLAIM_BATCH,
     enqueue: Callable[[list[int]], None],
 ) -> list[int]:
-    """Claim up to `batch` due reminders; returns the ReminderLog ids enqueued.
+    """Claim up to `batch` due reminders; returns the ids of their ReminderLog rows.
 
-    Two beat ticks at once each lock different rows (SKIP LOCKED), and the
-    unique (plan, due_at) row stops a second log for the same reminder.
+    The ids go to `enqueue` once the transaction commits (the beat task
+    enqueues one send_reminder for each), so no worker looks for a row that
+    is not there yet. Two beat ticks at once each lock different rows (SKIP
+    LOCKED), and the unique (plan, due_at) row stops a second log for the
+    same reminder.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -355,20 +210,19 @@ def claim_due(
         progress = _last_progress(r.plan_id for r in due)
         logs = []
         for reminder in due:
+            due_at = reminder.next_due_at
+            assert due_at is not None  # the filter above
             marks = [m for m in (reminder.active_since, progress.get(reminder.plan_id)) if m]
             no_rush = bool(marks) and now - max(marks) >= NO_PROGRESS_SLOW_DOWN
             logs.append(
                 ReminderLog(
-                    plan_id=reminder.plan_id,
-                    due_at=reminder.next_due_at,
-                    no_rush=no_rush,
-                    updated_at=now,
+                    plan_id=reminder.plan_id, due_at=due_at, no_rush=no_rush, updated_at=now
                 )
             )
             # Count from now, not from the old due time, so a worker that was
             # down for a day sends one reminder, not a burst.
             reminder.next_due_at = _settings_next_due(
-                reminder, now=max(now, reminder.next_due_at), every_weeks=2 if no_rush else 1
+                reminder, now=max(now, due_at), every_weeks=2 if no_rush else 1
             )
             reminder.updated_at = now
         # One UPDATE for each new due time, not bulk_update's CASE over every
@@ -382,10 +236,10 @@ def claim_due(
         wanted = {(log.plan_id, log.due_at) for log in logs}
         ids = [
             pk
-            for pk, plan_id, due_at in ReminderLog.objects.filter(
+            for pk, plan_id, logged_due_at in ReminderLog.objects.filter(
                 plan_id__in=[r.plan_id for r in due], status=ReminderLog.Status.QUEUED
             ).values_list("pk", "plan_id", "due_at")
-            if (plan_id, due_at) in wanted
+            if (plan_id, logged_due_at) in wanted
         ]
         transaction.on_commit(lambda: enqueue(ids))
     return ids
@@ -420,236 +274,89 @@ def _absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-class _Links:
-    """A reminder's links, for a batch of reminders.
-
-    The signer and the shape of each address are made once: reverse() cost
-    more than signing, six times for every email. The tokens are the ones
-    link_token makes.
-    """
-
-    MARK = "MARK"  # stands for the token or the plan's key while a path is reversed
-
-    def __init__(self) -> None:
-        self.signer = signing.TimestampSigner(salt=LINK_SALT)
-        # Split on the path alone: SITE_URL is the settings', whatever it holds.
-        self.shapes = {
-            name: reverse(name, args=[self.MARK]).split(self.MARK, 1)
-            for name in ("plans:detail", "plans:reminder_link", "plans:reminder_unsubscribe")
-        }
-
-    def url(self, name: str, value: str) -> str:
-        before, after = self.shapes[name]
-        return _absolute(f"{before}{value}{after}")
-
-    def action(self, due: ReminderDue, action: str) -> str:
-        if action == "stop":  # one-click unsubscribe: whatever the step and the week
-            data, name = _link_data(due.plan_id, action), "plans:reminder_unsubscribe"
-        else:
-            data = _link_data(due.plan_id, action, due.slug or "", due.due_at)
-            name = "plans:reminder_link"
-        return self.url(name, self.signer.sign_object(data, compress=True))
+def _link_url(log: ReminderLog, action: str, slug: str) -> str:
+    token = link_token(plan=log.plan, action=action, slug=slug, due_at=log.due_at)
+    return _absolute(reverse("plans:reminder_link", args=[token]))
 
 
-def reminder_message(*, due: ReminderDue, links: _Links | None = None) -> EmailMultiAlternatives:
-    links = links or _Links()
-    stop_url = links.action(due, "stop")
-    context = {
-        "step": get_catalogue().step(due.slug) if due.slug else None,
-        "no_rush": due.no_rush,
-        "plan_url": links.url("plans:detail", due.plan_key),
-        "done_url": links.action(due, "done"),
-        "snooze_url": links.action(due, "snooze"),
-        "pause_url": links.action(due, "pause"),
-        "change_url": links.action(due, "change"),
-        "stop_url": stop_url,
-        "weekday": WEEKDAYS[due.weekday],
-    }
-    subject = " ".join(render_to_string("emails/reminder-subject.txt", context).split())
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("emails/reminder-body.txt", context),
-        to=[due.email],
-        headers={
-            "List-Unsubscribe": f"<{stop_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "Message-ID": f"<reminder-{due.log_id}@{settings.SITE_URL.split('//')[-1]}>",
-            "Auto-Submitted": "auto-generated",
-        },
+def _this_weeks_step(*, plan_id: int) -> str | None:
+    """The slug of the plan's first step not done or already done, or None when all are."""
+    return (
+        PlanStep.objects.filter(plan_id=plan_id)
+        .exclude(status__in=PlanStep.CLOSED)
+        .order_by("week", "order", "pk")
+        .values_list("slug", flat=True)
+        .first()
     )
-    message.attach_alternative(render_to_string("emails/reminder-body.html", context), "text/html")
-    return message
 
 
-# One mail connection per worker process, kept open between reminders: a new
-# connection for each would cost more round trips than the message itself.
-# Closed after any error, and reopened when idle longer than a mail server
-# is likely to keep it.
-_mail: dict[str, Any] = {"connection": None, "used": 0.0, "backend": ""}
-MAIL_CONNECTION_IDLE_SECONDS = 30
-
-
-def _close_mail() -> None:
-    connection, _mail["connection"] = _mail["connection"], None
-    if connection is not None:
-        with contextlib.suppress(Exception):  # closing a broken connection may fail too
-            connection.close()
-
-
-def _send(message: EmailMultiAlternatives) -> None:
-    idle = time.monotonic() - _mail["used"] > MAIL_CONNECTION_IDLE_SECONDS
-    if idle or _mail["backend"] != settings.EMAIL_BACKEND:
-        _close_mail()
-    if _mail["connection"] is None:
-        connection = get_connection()
-        connection.open()
-        _mail["connection"], _mail["backend"] = connection, settings.EMAIL_BACKEND
-    message.connection = _mail["connection"]
-    try:
-        message.send()
-    except BaseException:
-        _close_mail()
-        raise
-    _mail["used"] = time.monotonic()
-
-
-TEMPORARY_ERRORS: tuple[type[BaseException], ...] = (
-    smtplib.SMTPServerDisconnected,
-    smtplib.SMTPConnectError,
-    smtplib.SMTPHeloError,
-    ConnectionError,
-    TimeoutError,
-)
-
-
-def _is_temporary(error: BaseException) -> bool:
-    if isinstance(error, smtplib.SMTPResponseException) and 400 <= error.smtp_code < 500:
-        return True
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return False
-    return isinstance(error, TEMPORARY_ERRORS) or (
-        isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException)
+def reminder_message(
+    *, log: ReminderLog, reminder: ReminderSettings, slug: str | None
+) -> EmailMultiAlternatives:
+    """The email for one reminder: this week's step, and a signed link for each answer."""
+    slug = slug or ""
+    stop_url = unsubscribe_url(plan=log.plan)
+    context = {
+        "step": get_catalogue().step(slug) if slug else None,
+        "no_rush": log.no_rush,
+        "plan_url": _absolute(log.plan.get_absolute_url()),
+        "done_url": _link_url(log, "done", slug),
+        "snooze_url": _link_url(log, "snooze", slug),
+        "pause_url": _link_url(log, "pause", slug),
+        "change_url": _link_url(log, "change", slug),
+        "stop_url": stop_url,
+        "weekday": WEEKDAYS[reminder.weekday],
+    }
+    message_id = f"reminder-{log.pk}"
+    return make_message(
+        "reminder", to=reminder.email, context=context, message_id=message_id, stop_url=stop_url
     )
 
 
 def reminder_send(*, log_id: int, now: datetime.datetime | None = None) -> str:
-    """Send one reminder. Returns "sent", "skipped" or "failed".
+    """Send one claimed reminder. Returns "sent", "skipped" or "failed".
 
-    Raises TemporaryMailError for errors worth retrying; the row is put back
-    to "queued" first so the retry can claim it again.
+    The conditional UPDATE (queued -> sending) is the guard: of two tasks for
+    the same row only one gets it, so a duplicate task sends nothing. On a
+    temporary mail error the row goes back to "queued" and TemporaryMailError
+    is raised, so the task's retry can claim it again.
     """
     now = now or timezone.now()
     claimed = ReminderLog.objects.filter(pk=log_id, status=ReminderLog.Status.QUEUED).update(
         status=ReminderLog.Status.SENDING, attempts=F("attempts") + 1, updated_at=now
     )
-    if not claimed:
+    if claimed != 1:
         return "skipped"
-    due = reminders_due(log_ids=[log_id]).get(log_id)
-    return _send_claimed(log_id=log_id, due=due, links=_Links(), now=now)
-
-
-@dataclass(frozen=True)
-class Sent:
-    """What reminders_send did: how many of each outcome, and the ids to try again later."""
-
-    outcomes: dict[str, int]
-    retry: list[int]
-
-
-# A batch starts no new email after this long, so a slow mail server (up to
-# EMAIL_TIMEOUT for each reply) cannot keep a task past the worker's time
-# limit (100 s soft, deploy/k8s): the rest go on as single tasks.
-BATCH_SECONDS = 30.0
-
-
-def reminders_send(
-    *, log_ids: list[int], now: datetime.datetime | None = None, seconds: float = BATCH_SECONDS
-) -> Sent:
-    """Send several reminders in turn, as reminder_send does one, over one mail connection.
-
-    All are claimed at once (queued -> sending, one transaction); those not
-    queued any more are skipped. Each is marked sent as soon as it is, so a
-    worker killed part-way leaves only unsent rows in "sending" (the sweeper
-    queues them again). At the first temporary mail error, that reminder and
-    the ones not tried yet go back to "queued" and come back in `retry`; so
-    do the ones not tried when the batch has run `seconds`.
-    """
-    now = now or timezone.now()
-    started = time.monotonic()
-    with transaction.atomic():
-        claimed = list(
-            ReminderLog.objects.select_for_update()
-            .filter(pk__in=log_ids, status=ReminderLog.Status.QUEUED)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
-        ReminderLog.objects.filter(pk__in=claimed).update(
-            status=ReminderLog.Status.SENDING, attempts=F("attempts") + 1, updated_at=now
-        )
-    outcomes = collections.Counter({"skipped": len(set(log_ids)) - len(claimed)})
-    due, links = reminders_due(log_ids=claimed), _Links()
-    for index, log_id in enumerate(claimed):
-        if index and time.monotonic() - started > seconds:
-            return _put_back(outcomes, tried=[], untried=claimed[index:])
-        try:
-            outcomes[_send_claimed(log_id=log_id, due=due.get(log_id), links=links, now=now)] += 1
-        except TemporaryMailError:
-            return _put_back(outcomes, tried=[log_id], untried=claimed[index + 1 :])
-    return Sent(dict(outcomes), [])
-
-
-def _put_back(outcomes: collections.Counter, *, tried: list[int], untried: list[int]) -> Sent:
-    """The claimed rows not tried go back to "queued", their claim not counted as an attempt."""
-    ReminderLog.objects.filter(pk__in=untried, status=ReminderLog.Status.SENDING).update(
-        status=ReminderLog.Status.QUEUED, attempts=F("attempts") - 1, updated_at=timezone.now()
-    )
-    outcomes["retry"] += len(tried) + len(untried)
-    return Sent(dict(outcomes), [*tried, *untried])
-
-
-def _send_claimed(
-    *, log_id: int, due: ReminderDue | None, links: _Links, now: datetime.datetime
-) -> str:
-    if due is None:  # the plan was deleted since the claim
+    log = ReminderLog.objects.select_related("plan__reminder_settings").filter(pk=log_id).first()
+    if log is None:  # the plan was deleted since the claim
         return "skipped"
-    if not due.active or not email_is_safe(Plan(profile=due.profile)):
+    try:
+        reminder: ReminderSettings | None = log.plan.reminder_settings
+    except ReminderSettings.DoesNotExist:
+        reminder = None
+    if reminder is None or not reminder.active or not email_is_safe(log.plan):
         ReminderLog.objects.filter(pk=log_id).update(
             status=ReminderLog.Status.FAILED, error="Reminders were turned off.", updated_at=now
         )
         return "skipped"
+    slug = _this_weeks_step(plan_id=log.plan_id)
     try:
-        _send(reminder_message(due=due, links=links))
+        reminder_message(log=log, reminder=reminder, slug=slug).send()
     except Exception as error:
-        if _is_temporary(error):
+        if is_temporary(error):
             ReminderLog.objects.filter(pk=log_id, status=ReminderLog.Status.SENDING).update(
                 status=ReminderLog.Status.QUEUED,
                 error=type(error).__name__,
                 updated_at=timezone.now(),
             )
             raise TemporaryMailError(type(error).__name__) from error
-        _record_permanent_failure(log_id=log_id, plan_id=due.plan_id, error=error)
+        _record_permanent_failure(log_id=log_id, plan_id=log.plan_id, error=error)
         return "failed"
-    database = connections[DEFAULT_DB_ALIAS]
-    with database.cursor() as cursor:
-        cursor.execute(_mark_sent_sql(database.vendor), [ReminderLog.Status.SENT, "", log_id])
-    return "sent"
-
-
-@functools.cache
-def _mark_sent_sql(vendor: str) -> str:
-    """The UPDATE that marks a row sent (status, error, then the id), compiled once per process.
-
-    Built as services._stamp_sql builds the plan's stamp: the ORM's own
-    statement, without building it again for every email. The times come
-    from the database's clock; nothing compares them with the app's.
-    """
-    query = UpdateQuery(ReminderLog)
-    query.add_update_values(
-        {"status": ReminderLog.Status.SENT, "sent_at": Now(), "updated_at": Now(), "error": ""}
+    sent_at = timezone.now()
+    ReminderLog.objects.filter(pk=log_id, status=ReminderLog.Status.SENDING).update(
+        status=ReminderLog.Status.SENT, sent_at=sent_at, updated_at=sent_at, error=""
     )
-    query.add_q(Q(pk=0))
-    sql, _ = query.get_compiler(DEFAULT_DB_ALIAS).as_sql()
-    return sql
+    return "sent"
 
 
 def reminder_give_up(*, log_id: int, reason: str) -> None:
@@ -661,7 +368,7 @@ def reminder_give_up(*, log_id: int, reason: str) -> None:
 
 def _record_permanent_failure(*, log_id: int, plan_id: int, error: BaseException) -> None:
     # The error's class only: its text can hold the address.
-    log.warning("reminder %s failed for good: %s", log_id, type(error).__name__)
+    logger.warning("reminder %s failed for good: %s", log_id, type(error).__name__)
     with transaction.atomic():
         ReminderLog.objects.filter(pk=log_id).update(
             status=ReminderLog.Status.FAILED,
@@ -669,46 +376,8 @@ def _record_permanent_failure(*, log_id: int, plan_id: int, error: BaseException
             updated_at=timezone.now(),
         )
         ReminderSettings.objects.filter(plan_id=plan_id).update(bounce_count=F("bounce_count") + 1)
-        stopped = (
-            ReminderSettings.objects.filter(
-                plan_id=plan_id, bounce_count__gte=MAX_PERMANENT_FAILURES
-            )
-            .filter(Q(active=True))
-            .update(active=False, stopped_by_bounces=True, next_due_at=None)
-        )
+        stopped = ReminderSettings.objects.filter(
+            plan_id=plan_id, active=True, bounce_count__gte=MAX_PERMANENT_FAILURES
+        ).update(active=False, stopped_by_bounces=True, next_due_at=None)
         if stopped:
-            # The plan page says so.
-            plans_page_changed(plan_ids=[plan_id])
-
-
-# --- Calendar feed ------------------------------------------------------------------------
-
-
-def calendar_feed(*, plan: Plan) -> bytes:
-    """An ICS file: one all-day event a week with that week's steps."""
-    import icalendar
-
-    catalogue = get_catalogue()
-    cal = icalendar.Calendar()
-    cal.add("prodid", "-//Little Steps//Plan//EN")
-    cal.add("version", "2.0")
-    cal.add("x-wr-calname", "Little Steps")
-    stamp = timezone.now()
-    rows = list(plan.steps.exclude(status__in=PlanStep.CLOSED).order_by("week", "order"))
-    weeks: dict[int, list[PlanStep]] = {}
-    for row in rows:
-        weeks.setdefault(row.week, []).append(row)
-    for week, steps in weeks.items():
-        titles = [catalogue.step(s.slug).title for s in steps]
-        minutes = sum(catalogue.step(s.slug).minutes for s in steps)
-        day = plan.start_date + datetime.timedelta(weeks=week - 1)
-        event = icalendar.Event()
-        event.add("uid", f"plan-{plan.pk}-week-{week}@littlesteps")
-        event.add("dtstamp", stamp)
-        event.add("dtstart", day)
-        event.add("dtend", day + datetime.timedelta(days=1))
-        event.add("summary", f"Little step: {' and '.join(titles)}")
-        # No link to the plan here: calendars are often shared or synced.
-        event.add("description", f"About {minutes} minutes. There is no rush.")
-        cal.add_component(event)
-    return cal.to_ical()
+            plans_page_changed(plan_ids=[plan_id])  # the plan page says so

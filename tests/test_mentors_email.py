@@ -3,11 +3,11 @@
 import pytest
 from django.core import mail
 
+from config.emails import TemporaryMailError
 from mentors import services
 from mentors.models import Nudge
 from mentors.tasks import send_nudge_email
 from plans.models import ReminderSettings
-from plans.reminders import TemporaryMailError
 from tests.factories import AT_RISK_ANSWERS
 from tests.helpers import wait_for
 from tests.test_mentors_helpers import make_mentor, make_mentorship

@@ -1,6 +1,7 @@
-"""Weekly reminders and the calendar feed: times, claiming, sending, links, pages."""
+"""Weekly reminders and the calendar feed: settings, claiming, sending, links, pages."""
 
 import datetime
+import json
 import re
 import smtplib
 import threading
@@ -8,9 +9,12 @@ import time
 import uuid
 import zoneinfo
 from email import message_from_bytes
+from unittest import mock
 
 import pytest
+import redis
 from allauth.account.models import EmailAddress
+from celery.exceptions import Retry
 from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
@@ -21,7 +25,8 @@ from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from plans import reminders
+from config.emails import TemporaryMailError
+from plans import links, reminders
 from plans.models import PlanStep, ReminderLog, ReminderSettings
 from tests.factories import AT_RISK_ANSWERS, make_plan
 
@@ -32,82 +37,6 @@ NINE = datetime.time(9, 0)
 
 def _utc(*args: int) -> datetime.datetime:
     return datetime.datetime(*args, tzinfo=UTC)
-
-
-# --- next_due_at --------------------------------------------------------------------
-
-
-def test_nine_in_auckland_stays_nine_local_across_both_daylight_saving_changes():
-    # NZ clocks go back on 4 April 2027 and forward on 26 September 2027.
-    now = _utc(2027, 3, 20)
-    seen = []
-    for _ in range(30):  # every Sunday from March to October 2027
-        due = reminders.next_due_at(now=now, weekday=6, local_time=NINE, tz=AUCKLAND)
-        local = due.astimezone(AUCKLAND)
-        assert (local.hour, local.minute, local.weekday()) == (9, 0, 6)
-        seen.append(due.astimezone(UTC).hour)
-        now = due
-    # 9:00 NZDT is 20:00 UTC the day before; 9:00 NZST is 21:00 UTC.
-    assert seen[0] == 20
-    assert 21 in seen
-    assert seen[-1] == 20
-    # The Sundays the clocks change on are themselves at 9:00 local.
-    sundays = {
-        reminders.next_due_at(now=_utc(2027, 4, 2), weekday=6, local_time=NINE, tz=AUCKLAND),
-        reminders.next_due_at(now=_utc(2027, 9, 24), weekday=6, local_time=NINE, tz=AUCKLAND),
-    }
-    assert {d.astimezone(AUCKLAND).strftime("%Y-%m-%d %H:%M") for d in sundays} == {
-        "2027-04-04 09:00",
-        "2027-09-26 09:00",
-    }
-
-
-def test_a_time_skipped_when_clocks_go_forward_moves_on_by_the_gap():
-    # 26 September 2027, Auckland: 2:00 jumps to 3:00, so 2:30 does not exist.
-    due = reminders.next_due_at(
-        now=_utc(2027, 9, 24), weekday=6, local_time=datetime.time(2, 30), tz=AUCKLAND
-    )
-    assert due.astimezone(AUCKLAND).strftime("%Y-%m-%d %H:%M") == "2027-09-26 03:30"
-
-
-def test_a_time_that_happens_twice_when_clocks_go_back_means_the_first_one():
-    # 4 April 2027, Auckland: 3:00 goes back to 2:00, so 2:30 happens twice.
-    due = reminders.next_due_at(
-        now=_utc(2027, 4, 2), weekday=6, local_time=datetime.time(2, 30), tz=AUCKLAND
-    )
-    local = due.astimezone(AUCKLAND)
-    assert (local.hour, local.minute, local.utcoffset()) == (2, 30, datetime.timedelta(hours=13))
-
-
-def test_a_reminder_due_right_now_is_next_due_a_week_later():
-    now = reminders.next_due_at(now=_utc(2027, 1, 1), weekday=2, local_time=NINE, tz=AUCKLAND)
-    again = reminders.next_due_at(now=now, weekday=2, local_time=NINE, tz=AUCKLAND)
-    assert again - now == datetime.timedelta(days=7)
-
-
-def test_a_reminder_later_today_is_due_today():
-    tz = zoneinfo.ZoneInfo("Europe/London")
-    now = datetime.datetime(2027, 1, 6, 8, 59, tzinfo=tz)  # a Wednesday
-    due = reminders.next_due_at(now=now, weekday=2, local_time=NINE, tz=tz)
-    assert due - now == datetime.timedelta(minutes=1)
-
-
-def test_every_two_weeks_skips_a_week():
-    now = _utc(2027, 1, 1)
-    one = reminders.next_due_at(now=now, weekday=0, local_time=NINE, tz=AUCKLAND)
-    two = reminders.next_due_at(now=now, weekday=0, local_time=NINE, tz=AUCKLAND, every_weeks=2)
-    assert two - one == datetime.timedelta(days=7)
-
-
-def test_a_pause_means_nothing_is_due_before_its_end():
-    due = reminders.next_due_at(
-        now=_utc(2027, 1, 1),
-        weekday=0,
-        local_time=NINE,
-        tz=AUCKLAND,
-        not_before=datetime.date(2027, 2, 1),
-    )
-    assert due.astimezone(AUCKLAND).date() == datetime.date(2027, 2, 1)
 
 
 # --- Settings ------------------------------------------------------------------------
@@ -315,11 +244,19 @@ def test_a_mail_server_that_hangs_up_is_tried_again_later(django_user_model, mon
         "django.core.mail.EmailMultiAlternatives.send",
         _Refusing(smtplib.SMTPServerDisconnected("gone")),
     )
-    with pytest.raises(reminders.TemporaryMailError):
+    with pytest.raises(TemporaryMailError):
         reminders.reminder_send(log_id=log_id)
     log = ReminderLog.objects.get(pk=log_id)
-    assert (log.status, log.attempts) == (ReminderLog.Status.QUEUED, 1)
+    assert (log.status, log.attempts, log.error) == (
+        ReminderLog.Status.QUEUED,
+        1,
+        "SMTPServerDisconnected",
+    )
     assert ReminderSettings.objects.get().bounce_count == 0
+    monkeypatch.undo()
+    assert reminders.reminder_send(log_id=log_id) == "sent"  # the retry
+    assert len(mail.outbox) == 1
+    assert ReminderLog.objects.get(pk=log_id).attempts == 2
 
 
 @pytest.mark.django_db(transaction=True)
@@ -333,8 +270,6 @@ def test_three_refused_addresses_stop_reminders_and_the_plan_page_says_so(
     for week in range(3):
         now = _utc(2027, 1, 4) + datetime.timedelta(weeks=week)
         (log_id,) = reminders.claim_due(now=now, enqueue=lambda ids: None)
-        from unittest import mock
-
         with mock.patch("django.core.mail.EmailMultiAlternatives.send", _Refusing(refused)):
             assert reminders.reminder_send(log_id=log_id) == "failed"
     reminder = ReminderSettings.objects.get()
@@ -373,7 +308,7 @@ def active_plan(django_user_model):
 
 
 def _link(plan, action, slug=""):
-    token = reminders.link_token(plan=plan, action=action, slug=slug)
+    token = links.link_token(plan=plan, action=action, slug=slug)
     if action == "stop":
         return reverse("plans:reminder_unsubscribe", args=[token])
     return reverse("plans:reminder_link", args=[token])
@@ -480,7 +415,7 @@ def test_opening_the_unsubscribe_link_only_asks(client, active_plan):
 
 @pytest.mark.django_db
 def test_a_link_for_another_action_cannot_unsubscribe(client, active_plan):
-    token = reminders.link_token(plan=active_plan, action="snooze")
+    token = links.link_token(plan=active_plan, action="snooze")
     response = client.post(reverse("plans:reminder_unsubscribe", args=[token]))
     assert response.status_code == 400
     assert ReminderSettings.objects.get().active
@@ -672,7 +607,7 @@ def test_not_this_week_twice_from_the_same_email_skips_only_one_week(client, act
     reminder = ReminderSettings.objects.get()
     next_due = reminder.next_due_at
     this_one = next_due - datetime.timedelta(days=7)  # the reminder the email came with
-    token = reminders.link_token(plan=active_plan, action="snooze", due_at=this_one)
+    token = links.link_token(plan=active_plan, action="snooze", due_at=this_one)
     url = reverse("plans:reminder_link", args=[token])
     client.post(url)
     client.post(url)
@@ -706,11 +641,12 @@ def test_claiming_and_sending_take_the_same_few_queries_for_one_or_many(
     many, more_ids = claim_count(10, 100)
     assert (len(ids), len(more_ids)) == (1, 10)
     assert many == one
-    with django_assert_max_num_queries(4):
-        assert reminders.reminder_send(log_id=more_ids[0]) == "sent"
+    for log_id in [*ids, *more_ids]:  # claim, read, this week's step, mark sent
+        with django_assert_max_num_queries(4):
+            assert reminders.reminder_send(log_id=log_id) == "sent"
 
 
-# --- Batches: the workers send reminders a few to a task ----------------------------------
+# --- One reminder at a time: what each email holds, and the queue -------------------------
 
 
 def _claimed_logs(django_user_model, count: int, **turn_on) -> list[int]:
@@ -722,34 +658,12 @@ def _claimed_logs(django_user_model, count: int, **turn_on) -> list[int]:
     return sorted(ids)
 
 
-def _states(log_ids: list[int]) -> list[tuple[str, int]]:
-    """Each log row's status and attempts, in the order given."""
-    rows = ReminderLog.objects.values_list("pk", "status", "attempts")
-    found = {pk: (status, attempts) for pk, status, attempts in rows}
-    return [found[pk] for pk in log_ids]
-
-
-def _refusing_once(nth: int):
-    """A send that hangs up on the nth message it is given, once."""
-    send, calls = EmailMultiAlternatives.send, []
-
-    def refusing(message, *args, **kwargs):
-        calls.append(message)
-        if len(calls) == nth:
-            raise smtplib.SMTPServerDisconnected("gone")
-        return send(message, *args, **kwargs)
-
-    return refusing
-
-
 @pytest.mark.django_db(transaction=True)
-def test_a_batch_sends_each_queued_reminder_once_and_skips_the_others(django_user_model):
+def test_each_claimed_reminder_is_sent_once_and_one_turned_off_since_is_not(django_user_model):
     ids = _claimed_logs(django_user_model, 4)
-    assert reminders.reminder_send(log_id=ids[0]) == "sent"  # a duplicate task got there first
     ReminderSettings.objects.filter(email="b3@example.org").update(active=False)
-    sent = reminders.reminders_send(log_ids=[*ids, ids[1]])
-    assert sent.outcomes == {"skipped": 2, "sent": 2}
-    assert sent.retry == []
+    outcomes = [reminders.reminder_send(log_id=log_id) for log_id in [*ids, ids[1]]]
+    assert outcomes == ["sent", "sent", "sent", "skipped", "skipped"]
     assert sorted(m.to[0] for m in mail.outbox) == [f"b{n}@example.org" for n in (0, 1, 2)]
     statuses = dict(ReminderLog.objects.values_list("pk", "status"))
     assert [statuses[i] for i in ids] == ["sent", "sent", "sent", "failed"]
@@ -757,56 +671,21 @@ def test_a_batch_sends_each_queued_reminder_once_and_skips_the_others(django_use
 
 
 @pytest.mark.django_db(transaction=True)
-def test_mail_trouble_part_way_puts_that_reminder_and_the_untried_ones_back(
-    django_user_model, monkeypatch
-):
-    ids = _claimed_logs(django_user_model, 5)
-    monkeypatch.setattr(EmailMultiAlternatives, "send", _refusing_once(nth=3))
-    sent = reminders.reminders_send(log_ids=ids)
-    assert sent.outcomes == {"skipped": 0, "sent": 2, "retry": 3}
-    assert sent.retry == ids[2:]
-    assert _states(ids) == [
-        ("sent", 1),
-        ("sent", 1),
-        ("queued", 1),  # tried once
-        ("queued", 0),  # not tried
-        ("queued", 0),
-    ]
-    assert ReminderLog.objects.get(pk=ids[2]).error == "SMTPServerDisconnected"
-    assert ReminderSettings.objects.filter(bounce_count__gt=0).count() == 0
-    for log_id in sent.retry:
-        assert reminders.reminder_send(log_id=log_id) == "sent"
-    assert len(mail.outbox) == 5
-    assert len({m.to[0] for m in mail.outbox}) == 5
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_batch_takes_one_query_for_each_email_and_three_more(django_user_model):
-    from django.test.utils import CaptureQueriesContext
-
-    ids = _claimed_logs(django_user_model, 6)
-    reminders.reminders_send(log_ids=ids[:1])  # the statement that marks a row sent is compiled
-    with CaptureQueriesContext(connection) as captured:
-        assert reminders.reminders_send(log_ids=ids[1:]).outcomes["sent"] == 5
-    statements = [q["sql"] for q in captured if q["sql"].split()[0] not in ("BEGIN", "COMMIT")]
-    # Claim all (read and lock, then update), read all, then one update for each email.
-    assert len(statements) == 3 + 5, statements
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_reminder_sent_in_a_batch_has_working_signed_links(django_user_model):
+def test_a_reminder_has_working_signed_links_for_its_step_and_week(django_user_model):
     ids = _claimed_logs(django_user_model, 2)
-    reminders.reminders_send(log_ids=ids)
+    for log_id in ids:
+        assert reminders.reminder_send(log_id=log_id) == "sent"
+    assert len(mail.outbox) == 2
     for message in mail.outbox:
         plan = ReminderSettings.objects.get(email=message.to[0]).plan
         log = ReminderLog.objects.get(plan=plan)
         step = plan.steps.exclude(status__in=PlanStep.CLOSED).order_by("week", "order", "pk")[0]
         html = message.alternatives[0][0]
         assert f"{settings.SITE_URL}{plan.get_absolute_url()}" in message.body
-        links = re.findall(r"https?://[^\s\"<>]+/reminders/([^/\s\"<>]+)/(stop/)?", html)
+        found = re.findall(r"https?://[^\s\"<>]+/reminders/([^/\s\"<>]+)/(stop/)?", html)
         actions = {}
-        for token, stop in links:
-            action = reminders.link_read(token)
+        for token, stop in found:
+            action = links.link_read(token)
             assert action is not None and action.plan == plan
             actions[action.action] = action
             assert (action.action == "stop") == bool(stop)
@@ -814,6 +693,31 @@ def test_a_reminder_sent_in_a_batch_has_working_signed_links(django_user_model):
         for name in ("done", "snooze", "pause", "change"):
             assert (actions[name].slug, actions[name].due_at) == (step.slug, log.due_at)
         assert (actions["stop"].slug, actions["stop"].due_at) == ("", None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_step_title_with_quotes_keeps_them_in_the_subject_and_the_text(django_user_model):
+    plan, log_id = _claimed_log(django_user_model)
+    PlanStep.objects.filter(plan=plan).delete()
+    PlanStep.objects.create(plan=plan, week=1, order=1, slug="fake-support-calls")
+    assert reminders.reminder_send(log_id=log_id) == "sent"
+    (message,) = mail.outbox
+    title = 'Know what to do when "tech support" calls'
+    assert message.subject == f"Your little step this week: {title}"
+    assert title in message.body
+    assert "&quot;tech support&quot;" in message.alternatives[0][0]  # HTML, escaped
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refused_address_is_logged_without_the_address(django_user_model, caplog):
+    _, log_id = _claimed_log(django_user_model)
+    refused = smtplib.SMTPRecipientsRefused({"sam@example.org": (550, b"no sam@example.org")})
+    with mock.patch("django.core.mail.EmailMultiAlternatives.send", _Refusing(refused)):
+        assert reminders.reminder_send(log_id=log_id) == "failed"
+    logged = " ".join(record.getMessage() for record in caplog.records)
+    assert "SMTPRecipientsRefused" in logged
+    assert "sam" not in logged
+    assert "sam" not in ReminderLog.objects.get(pk=log_id).error
 
 
 @pytest.mark.django_db(transaction=True)
@@ -836,52 +740,81 @@ def test_reminders_claimed_together_each_move_on_to_their_own_next_time(django_u
     assert len(set(moved.values())) == 3
 
 
-@pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
-def test_the_batch_task_hands_each_reminder_in_trouble_to_its_own_retrying_task(
-    django_user_model, monkeypatch, redis_url
-):
-    import json
-
-    import redis
-
-    from plans.tasks import send_reminders
-
-    ids = _claimed_logs(django_user_model, 4)
-    monkeypatch.setattr(EmailMultiAlternatives, "send", _refusing_once(nth=2))
-    queue = f"test-retry-{uuid.uuid4().hex[:8]}"
-    broker = redis.Redis.from_url(redis_url)
-    try:
-        outcome = send_reminders.apply((ids,), routing_key=queue).get()
-        assert outcome == {"skipped": 0, "sent": 1, "retry": 3}
-        waiting = [json.loads(raw) for raw in broker.lrange(queue, 0, -1)]
-    finally:
-        broker.delete(queue)
-    assert sorted(m["headers"]["task"] for m in waiting) == ["plans.tasks.send_reminder"] * 3
-    assert sorted(m["headers"]["argsrepr"] for m in waiting) == sorted(f"({i},)" for i in ids[1:])
-    assert all(m["headers"]["eta"] for m in waiting)  # a minute from now, not at once
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_batch_past_its_time_hands_the_rest_on_untried(django_user_model):
-    ids = _claimed_logs(django_user_model, 3)
-    sent = reminders.reminders_send(log_ids=ids, seconds=0)  # every email "takes too long"
-    assert sent.outcomes == {"skipped": 0, "sent": 1, "retry": 2}
-    assert sent.retry == ids[1:]
-    assert _states(ids) == [("sent", 1), ("queued", 0), ("queued", 0)]
-    assert len(mail.outbox) == 1
-
-
-@pytest.mark.django_db(transaction=True)
-def test_reminder_links_keep_a_site_address_that_holds_the_links_own_placeholder(
+def test_reminder_links_keep_a_site_address_that_holds_a_placeholder_like_word(
     django_user_model, settings
 ):
     settings.SITE_URL = "https://MARK.example.org"
     (log_id,) = _claimed_logs(django_user_model, 1)
-    reminders.reminders_send(log_ids=[log_id])
+    reminders.reminder_send(log_id=log_id)
     (message,) = mail.outbox
     plan = ReminderLog.objects.get(pk=log_id).plan
     assert f"https://MARK.example.org{plan.get_absolute_url()}" in message.body
     stop = message.extra_headers["List-Unsubscribe"].strip("<>")
     assert stop.startswith("https://MARK.example.org/reminders/")
-    assert reminders.link_read(stop.split("/")[-3]).action == "stop"
+    assert links.link_read(stop.split("/")[-3]).action == "stop"
+
+
+def _waiting(broker, queue: str) -> list[dict]:
+    return [json.loads(raw) for raw in broker.lrange(queue, 0, -1)]
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_the_beat_task_queues_one_send_for_each_due_reminder_on_its_own_queue(
+    django_user_model, redis_url
+):
+    from plans.tasks import send_due_reminders
+
+    for n in range(3):
+        plan, _ = _owned_plan(django_user_model, email=f"q{n}@example.org")
+        _turn_on(plan, now=timezone.now() - datetime.timedelta(days=8))
+    queue = f"test-beat-{uuid.uuid4().hex[:8]}"
+    broker = redis.Redis.from_url(redis_url)
+    try:
+        assert send_due_reminders.apply(routing_key=queue).get() == 3
+        waiting = _waiting(broker, queue)
+    finally:
+        broker.delete(queue)
+    ids = sorted(ReminderLog.objects.values_list("pk", flat=True))
+    assert sorted(m["headers"]["task"] for m in waiting) == ["plans.tasks.send_reminder"] * 3
+    assert sorted(m["headers"]["argsrepr"] for m in waiting) == sorted(f"({i},)" for i in ids)
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_temporary_trouble_queues_the_reminder_again_for_later_not_at_once(
+    django_user_model, monkeypatch, redis_url
+):
+    from plans.tasks import send_reminder
+
+    _, log_id = _claimed_log(django_user_model)
+    monkeypatch.setattr(EmailMultiAlternatives, "send", _Refusing(ConnectionResetError()))
+    queue = f"test-retry-{uuid.uuid4().hex[:8]}"
+    broker = redis.Redis.from_url(redis_url)
+    # As a worker runs it, taken from `queue`, on its third try.
+    send_reminder.push_request(
+        id=str(uuid.uuid4()),
+        args=[log_id],
+        kwargs={},
+        retries=2,
+        called_directly=False,
+        delivery_info={"exchange": "", "routing_key": queue},
+    )
+    try:
+        with pytest.raises(Retry):
+            send_reminder.run(log_id)
+        (waiting,) = _waiting(broker, queue)
+    finally:
+        send_reminder.pop_request()
+        broker.delete(queue)
+    headers = waiting["headers"]
+    assert (headers["task"], headers["argsrepr"], headers["retries"]) == (
+        "plans.tasks.send_reminder",
+        f"({log_id},)",
+        3,
+    )
+    assert headers["eta"]  # backoff: at a time to come, not at once
+    log = ReminderLog.objects.get(pk=log_id)
+    assert (log.status, log.error) == (ReminderLog.Status.QUEUED, "ConnectionResetError")
+    assert ReminderSettings.objects.get().bounce_count == 0

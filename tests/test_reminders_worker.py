@@ -1,6 +1,6 @@
 """Reminders through the real Redis, real Celery worker processes and a real
 SMTP server (aiosmtpd, in this test process): every due reminder arrives
-exactly once, also when a worker is killed in the middle of a batch."""
+exactly once, also when a worker is killed in the middle of sending one."""
 
 import asyncio
 import collections
@@ -13,12 +13,13 @@ import time
 from pathlib import Path
 
 import pytest
+import redis
 from aiosmtpd.controller import Controller
 from django.utils import timezone
 
 from plans import reminders
 from plans.models import Plan, PlanStep, ReminderLog, ReminderSettings
-from plans.tasks import SEND_CHUNK, enqueue_sends, requeue_stuck_reminders, send_due_reminders
+from plans.tasks import requeue_stuck_reminders, send_due_reminders, send_reminder
 from tests.factories import make_plan
 from tests.helpers import wait_for
 
@@ -155,14 +156,18 @@ def test_two_hundred_due_reminders_make_exactly_two_hundred_emails(start_worker,
     assert not ReminderSettings.objects.filter(next_due_at__lte=timezone.now()).exists()
 
 
-def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(start_worker, sink):
+def test_a_worker_killed_mid_send_loses_nothing_and_sends_nothing_twice(
+    start_worker, sink, redis_url
+):
     emails = _due_plans(200)
     held = emails[0]
     server, port = sink(hold=held)
     env = {"EMAIL_URL": f"smtp://127.0.0.1:{port}"}
     queue = start_worker.queue
-    reminders.claim_due(enqueue=lambda ids: enqueue_sends(sorted(ids), queue))
-    assert ReminderLog.objects.count() == 200
+    ids = reminders.claim_due(enqueue=lambda ids: None)
+    assert len(ids) == 200
+    for log_id in sorted(ids):  # `held` is the first plan, so the first task
+        send_reminder.apply_async((log_id,), queue=queue)
 
     first = start_worker(concurrency=1, extra_env=env)
     # The first worker is in the middle of sending to `held`: kill it there.
@@ -172,13 +177,14 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(start_w
     server.release.set()
     assert ReminderLog.objects.get(plan__reminder_settings__email=held).status == "sending"
 
-    # The dead worker's batch had claimed its rows: those it had not sent
-    # yet wait in "sending". The new worker sends every other batch.
-    stuck = ReminderLog.objects.filter(status=ReminderLog.Status.SENDING).count()
-    assert 1 <= stuck <= SEND_CHUNK
+    # The dead worker had taken `held` (and at most one more, prefetched) off
+    # the queue; Redis hands the others to the next worker.
+    waiting = redis.Redis.from_url(redis_url).llen(queue)
+    taken = ReminderLog.objects.exclude(status=ReminderLog.Status.SENT).count() - waiting
+    assert 1 <= taken <= 2
     start_worker(concurrency=2, extra_env=env)
-    assert wait_for(lambda: _sent() == 200 - stuck, timeout=90)
-    # The sweeper finds the rows the dead worker left in "sending" and queues them again.
+    assert wait_for(lambda: _sent() == 200 - taken, timeout=90)
+    # The sweeper finds the rows the dead worker took and queues them again.
     requeue_stuck_reminders.apply_async(kwargs={"older_than_seconds": 1}, queue=queue)
     assert wait_for(lambda: _sent() == 200, timeout=60)
     time.sleep(1)

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from plans import reminders
+from plans import links
 from plans.models import PlanStep, ReminderSettings
 from tests.e2e.axe import assert_accessible
 from tests.factories import make_plan
@@ -66,7 +66,7 @@ def test_i_did_it_from_an_email_works_without_javascript(page_without_js, live_s
     plan = make_plan()
     ReminderSettings.objects.create(plan=plan, email="a@example.org", active=True)
     step = plan.steps.exclude(status__in=PlanStep.CLOSED).first()
-    token = reminders.link_token(plan=plan, action="done", slug=step.slug)
+    token = links.link_token(plan=plan, action="done", slug=step.slug)
     page_without_js.goto(reverse("plans:reminder_link", args=[token]))
     expect(page_without_js.locator("h1")).to_have_text("Did you do this week's step?")
     step.refresh_from_db()

@@ -1,0 +1,90 @@
+"""When reminders are due: wall-clock times in a person's own time zone.
+
+Pure arithmetic on dates, times and zones; nothing here reads the database.
+"""
+
+import datetime
+import functools
+import zoneinfo
+
+COMMON_TIME_ZONES = (
+    "Pacific/Auckland",
+    "Pacific/Chatham",
+    "Australia/Sydney",
+    "Australia/Brisbane",
+    "Australia/Adelaide",
+    "Australia/Perth",
+    "Pacific/Fiji",
+    "Pacific/Tongatapu",
+    "Pacific/Apia",
+    "Pacific/Rarotonga",
+    "Asia/Singapore",
+    "Asia/Kolkata",
+    "Asia/Tokyo",
+    "Europe/London",
+    "Europe/Paris",
+    "Africa/Johannesburg",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "Pacific/Honolulu",
+    "UTC",
+)
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+@functools.cache
+def _known_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def zone_or_none(name: str) -> zoneinfo.ZoneInfo | None:
+    """The IANA time zone by name, or None for a name we do not know."""
+    if not name or name not in _known_zones():
+        return None
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def _local_to_utc(
+    day: datetime.date, at: datetime.time, tz: zoneinfo.ZoneInfo
+) -> datetime.datetime:
+    """The UTC instant of a wall-clock time on a local day.
+
+    A time that happens twice (clocks go back) means the first one. A time
+    that does not exist (clocks go forward) moves on by the gap, so 2:30 on
+    the night clocks jump from 2:00 to 3:00 becomes 3:30: later, never lost.
+    """
+    wall = datetime.datetime.combine(day, at.replace(tzinfo=None), tzinfo=tz).replace(fold=0)
+    # fold=0 on a missing time uses the offset from before the jump, which is
+    # exactly "move on by the gap"; on a doubled time it picks the first.
+    return wall.astimezone(datetime.UTC)
+
+
+def next_due_at(
+    *,
+    now: datetime.datetime,
+    weekday: int,
+    local_time: datetime.time,
+    tz: zoneinfo.ZoneInfo,
+    every_weeks: int = 1,
+    not_before: datetime.date | None = None,
+) -> datetime.datetime:
+    """The next time, strictly after now, that is `weekday` at `local_time` in tz.
+
+    every_weeks=2 skips one more week after that. not_before (a local date)
+    is for pauses: nothing is due before that day.
+    """
+    local_today = now.astimezone(tz).date()
+    start = max(local_today, not_before) if not_before else local_today
+    day = start + datetime.timedelta(days=(weekday - start.weekday()) % 7)
+    due = _local_to_utc(day, local_time, tz)
+    while due <= now:
+        day += datetime.timedelta(days=7)
+        due = _local_to_utc(day, local_time, tz)
+    if every_weeks > 1:
+        due = _local_to_utc(day + datetime.timedelta(weeks=every_weeks - 1), local_time, tz)
+    return due
