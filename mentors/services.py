@@ -9,17 +9,16 @@ import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.models import User
 from config import emails
 from mentors.models import NUDGE_MAX_LENGTH, Invite, MentorProfile, Mentorship, Nudge
 from plans import links, reminders
 from plans.models import Plan, ReminderSettings
-from plans.services import plans_page_changed
 
 INVITE_DEFAULT_DAYS = 30
 INVITE_MAX_DAYS = 90
@@ -37,21 +36,14 @@ def token_hash(token: str) -> str:
 
 
 def mentor_profile_save(
-    *, user: AbstractBaseUser, display_name: str, what_i_do: str = "", mistake_i_made: str = ""
+    *, user: User, display_name: str, what_i_do: str = "", mistake_i_made: str = ""
 ) -> MentorProfile:
     profile = MentorProfile.objects.filter(user=user).first() or MentorProfile(user=user)
     profile.display_name = display_name.strip()
     profile.what_i_do = what_i_do.strip()
     profile.mistake_i_made = mistake_i_made.strip()
     profile.full_clean()
-    with transaction.atomic():
-        profile.save()
-        # Their name shows on the plan pages of the people they help.
-        plans_page_changed(
-            plan_ids=profile.mentorships.filter(ended_at__isnull=True).values_list(
-                "plan_id", flat=True
-            )
-        )
+    profile.save()
     return profile
 
 
@@ -117,7 +109,6 @@ def invite_use(*, invite_id: int, plan: Plan, share_progress: bool) -> Mentorshi
             raise MentorError(
                 f"Your plan is already linked to {invite.mentor.display_name}."
             ) from None
-        plans_page_changed(plan_ids=[plan.pk])
     return mentorship
 
 
@@ -127,9 +118,7 @@ def mentorship_set_sharing(*, mentorship: Mentorship, share: bool) -> Mentorship
     mentorship.share_progress = share
     mentorship.share_changed_at = timezone.now()
     mentorship.full_clean(validate_constraints=False)
-    with transaction.atomic():
-        mentorship.save(update_fields=["share_progress", "share_changed_at"])
-        plans_page_changed(plan_ids=[mentorship.plan_id])
+    mentorship.save(update_fields=["share_progress", "share_changed_at"])
     return mentorship
 
 
@@ -165,7 +154,6 @@ def nudge_send(*, mentorship: Mentorship, message: str) -> Nudge:
         nudge = Nudge(mentorship=locked, message=message)
         nudge.full_clean()
         nudge.save()
-        plans_page_changed(plan_ids=[locked.plan_id])
         if nudge_email_address(plan=locked.plan) is not None:
             transaction.on_commit(lambda: _enqueue_nudge_email(nudge.pk))
     return nudge

@@ -41,11 +41,9 @@ class Plan(models.Model):
     pace = models.CharField(max_length=10, choices=Pace.choices, default=Pace.NORMAL)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # The plan page shows more than the plan and its steps: the person's
-    # helpers and their notes (rows in mentors/) and whether reminders were
-    # stopped. Changes to those stamp the plan here, and the plan page is
-    # cached by this stamp and updated_at (plans.views.detail). Kept apart
-    # from updated_at, which says when the person last changed their plan.
+    # No longer written or read. Kept for one release, so the release before
+    # this one can still run beside it (expand, then contract); the next
+    # release's migration drops it.
     page_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     def __str__(self) -> str:

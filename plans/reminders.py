@@ -29,7 +29,6 @@ from plans.catalogue import get_catalogue
 from plans.links import link_token, unsubscribe_url
 from plans.models import Plan, PlanStep, ReminderLog, ReminderSettings, new_feed_key
 from plans.schedule import WEEKDAYS, next_due_at, zone_or_none
-from plans.services import plans_page_changed
 
 logger = logging.getLogger(__name__)
 
@@ -111,9 +110,7 @@ def reminder_settings_update(
             reminder.active_since = now
             reminder.bounce_count = 0
             reminder.paused_until = None
-            if reminder.stopped_by_bounces:
-                reminder.stopped_by_bounces = False
-                plans_page_changed(plan_ids=[plan.pk])  # its note on the plan page goes
+            reminder.stopped_by_bounces = False  # its note on the plan page goes
     reminder.active = active
     reminder.next_due_at = _settings_next_due(reminder, now=now)
     reminder.full_clean()
@@ -376,8 +373,7 @@ def _record_permanent_failure(*, log_id: int, plan_id: int, error: BaseException
             updated_at=timezone.now(),
         )
         ReminderSettings.objects.filter(plan_id=plan_id).update(bounce_count=F("bounce_count") + 1)
-        stopped = ReminderSettings.objects.filter(
+        # The plan page says so (stopped_by_bounces).
+        ReminderSettings.objects.filter(
             plan_id=plan_id, active=True, bounce_count__gte=MAX_PERMANENT_FAILURES
         ).update(active=False, stopped_by_bounces=True, next_due_at=None)
-        if stopped:
-            plans_page_changed(plan_ids=[plan_id])  # the plan page says so

@@ -218,13 +218,3 @@ def plan_attach(*, plan: Plan, user: User) -> bool:
 def plan_set_link(*, plan: Plan, enabled: bool) -> None:
     Plan.objects.filter(pk=plan.pk).update(link_enabled=enabled, updated_at=timezone.now())
     plan.link_enabled = enabled
-
-
-def plans_page_changed(*, plan_ids: Iterable[int]) -> None:
-    """Something the plan page shows beside the plan's own steps changed.
-
-    A helper joined, changed their name or sharing, or sent a note; reminders
-    stopped or started again. The stamp tells the cached plan page
-    (views.detail) to render again.
-    """
-    Plan.objects.filter(pk__in=list(plan_ids)).update(page_changed_at=timezone.now())
