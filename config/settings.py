@@ -172,6 +172,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = (
     else {
         "data_folder_in": str(CELERY_QUEUE_DIR),
         "data_folder_out": str(CELERY_QUEUE_DIR),
+        # Its exchange tables too, which would otherwise land in the working folder.
+        "control_folder": str(VAR_DIR / "celery-control"),
         "store_processed": False,
     }
 )
