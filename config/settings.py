@@ -46,7 +46,9 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Unset, links in emails point at the address gunicorn binds (make run's).
+_BIND = env.str("GUNICORN_BIND", default="127.0.0.1:8000").replace("0.0.0.0:", "127.0.0.1:")
+SITE_URL = env.str("SITE_URL", default=f"http://{_BIND}").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

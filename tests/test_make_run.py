@@ -22,9 +22,7 @@ def test_the_embedded_broker_keeps_every_folder_under_var(tmp_path):
     # As `make run` starts it: no Redis, so the file-system broker, started
     # from some other folder.
     env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL"}}
-    env.update(
-        DJANGO_DEBUG="1", DJANGO_SETTINGS_MODULE="config.settings", PYTHONPATH=str(BASE_DIR)
-    )
+    env.update(DJANGO_DEBUG="1", DJANGO_SETTINGS_MODULE="config.settings", PYTHONPATH=str(BASE_DIR))
     result = subprocess.run(
         [sys.executable, "-c", DECLARE_AS_A_WORKER_DOES],
         cwd=tmp_path,
@@ -36,3 +34,40 @@ def test_the_embedded_broker_keeps_every_folder_under_var(tmp_path):
     assert result.returncode == 0, result.stderr
     assert list(tmp_path.iterdir()) == []
     assert (BASE_DIR / "var" / "celery-control" / "celery.pidbox.exchange").exists()
+
+
+SHOW_SITE_URL = "from django.conf import settings; print(settings.SITE_URL)"
+
+
+def _settings_value(env: dict[str, str]) -> str:
+    clean = {k: v for k, v in os.environ.items() if k not in {"SITE_URL", "GUNICORN_BIND"}}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", SHOW_SITE_URL],
+        cwd=BASE_DIR,
+        env={**clean, "DJANGO_DEBUG": "1", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()[-1]
+
+
+def test_links_in_emails_follow_the_address_the_server_binds():
+    assert _settings_value({}) == "http://127.0.0.1:8000"
+    assert _settings_value({"GUNICORN_BIND": "127.0.0.1:9001"}) == "http://127.0.0.1:9001"
+    assert _settings_value({"GUNICORN_BIND": "0.0.0.0:8080"}) == "http://127.0.0.1:8080"
+    site = {"GUNICORN_BIND": "0.0.0.0:8080", "SITE_URL": "https://steps.example.org/"}
+    assert _settings_value(site) == "https://steps.example.org"
+
+
+def test_the_banner_names_the_address_the_server_binds():
+    shown = subprocess.run(
+        ["make", "--no-print-directory", "banner"],
+        cwd=BASE_DIR,
+        env={**os.environ, "GUNICORN_BIND": "127.0.0.1:9001"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "is starting at http://127.0.0.1:9001 " in shown.stdout
