@@ -31,7 +31,8 @@ run: $(VENV)/.stamp-run | var
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py collectstatic --noinput --verbosity 0
 	@$(MAKE) --no-print-directory banner
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start
+	@# exec: honcho itself gets make's SIGTERM (or Ctrl-C) and stops all three.
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} PATH="$(CURDIR)/$(BIN):$$PATH" exec $(BIN)/honcho start
 
 # The address gunicorn binds (config/gunicorn.py reads the same variable).
 banner:

@@ -1,9 +1,16 @@
 """What `make run` leaves on a newcomer's machine: everything under var/."""
 
 import os
+import signal
+import socket
 import subprocess
 import sys
+import uuid
 from pathlib import Path
+
+import pytest
+
+from tests.helpers import wait_for, wait_until_ready
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -71,3 +78,50 @@ def test_the_banner_names_the_address_the_server_binds():
         timeout=60,
     )
     assert "is starting at http://127.0.0.1:9001 " in shown.stdout
+
+
+def _processes_marked(mark: str) -> dict[int, str]:
+    """The processes whose environment carries the mark: their ids and command lines."""
+    found = {}
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if mark.encode() in (proc / "environ").read_bytes():
+                found[int(proc.name)] = (
+                    (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+                )
+        except OSError:  # gone, or not ours to read
+            continue
+    return found
+
+
+@pytest.mark.slow
+def test_stopping_make_run_stops_the_server_the_worker_and_beat(tmp_path):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    mark = f"make-run-{uuid.uuid4().hex}"
+    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL"}}
+    env.update(GUNICORN_BIND=f"127.0.0.1:{port}", LITTLESTEPS_TEST_MARK=mark)
+    log_path = tmp_path / "make-run.log"
+    with log_path.open("w") as log:
+        make = subprocess.Popen(
+            ["make", "--no-print-directory", "run"],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        wait_until_ready(make, port, log_path, "make run", timeout=180)
+        started = lambda: sum("celery" in c for c in _processes_marked(mark).values()) >= 2  # noqa: E731
+        assert wait_for(started, timeout=60), log_path.read_text()
+        os.kill(make.pid, signal.SIGTERM)
+        make.wait(timeout=60)
+        # Within gunicorn's drain and graceful timeouts and Celery's warm shutdown.
+        assert wait_for(lambda: not _processes_marked(mark), timeout=45), _processes_marked(mark)
+    finally:
+        for pid in _processes_marked(mark):
+            os.kill(pid, signal.SIGKILL)
