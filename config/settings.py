@@ -388,5 +388,10 @@ LOGGING = {
 
 # --- Product --------------------------------------------------------------
 
+# Who runs the service and how to reach them: the footer, the privacy
+# notice and the accessibility statement name them.
+SERVICE_OPERATOR = env.str("SERVICE_OPERATOR", default="the Little Steps volunteers")
+CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="hello@localhost")
+
 # Where "Exit this page" goes: a neutral page on another site.
 QUICK_EXIT_URL = env.str("QUICK_EXIT_URL", default="https://www.metservice.com/")

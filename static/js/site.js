@@ -26,6 +26,11 @@
     if (target) { quickExit(event); }
   });
 
+  // Passkey buttons only where the browser can use a passkey.
+  if (window.PublicKeyCredential) {
+    document.querySelectorAll("[data-needs-passkeys]").forEach(function (part) { part.hidden = false; });
+  }
+
   // Copy buttons: a link to send on, copied in one press where the browser allows it.
   document.querySelectorAll("[data-copy-from]").forEach(function (box) {
     var field = document.getElementById(box.getAttribute("data-copy-from"));
