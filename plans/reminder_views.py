@@ -76,10 +76,10 @@ def _reminder_context(
     if reminder is not None:
         path = reverse("plans:calendar_feed", args=[plan.key, reminder.feed_key])
         feed_url = request.build_absolute_uri(path)
-    zones = list(schedule.COMMON_TIME_ZONES)
+    zones = list(schedule.COMMON_TIME_ZONES.items())
     chosen = form["time_zone"].value() or ""
-    if chosen and chosen not in zones and schedule.zone_or_none(chosen):
-        zones.insert(0, chosen)
+    if chosen and chosen not in schedule.COMMON_TIME_ZONES and schedule.zone_or_none(chosen):
+        zones.insert(0, (chosen, schedule.place_name(chosen)))
     next_local = None
     if reminder is not None and reminder.active and reminder.next_due_at:
         tz = schedule.zone_or_none(reminder.time_zone)

@@ -303,6 +303,8 @@ def reminder_message(
         "change_url": _link_url(log, "change", slug),
         "stop_url": stop_url,
         "weekday": WEEKDAYS[reminder.weekday],
+        # The wall-clock time the person chose, in their own time zone.
+        "local_time": f"{reminder.local_time:%H:%M}",
     }
     message_id = f"reminder-{log.pk}"
     return make_message(
