@@ -6,21 +6,12 @@ from playwright.sync_api import expect
 from mentors import services
 from mentors.models import Invite
 from tests.e2e.axe import assert_accessible
+from tests.e2e.contexts import new_context
 from tests.e2e.test_mentors import sign_in
 from tests.factories import make_plan
 from tests.test_mentors_helpers import make_mentor
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def _new_context(browser, live_server, *, width: int, javascript: bool = True):
-    context = browser.new_context(
-        viewport={"width": width, "height": 900},
-        base_url=live_server.url,
-        java_script_enabled=javascript,
-    )
-    context.set_default_timeout(15_000)
-    return context
 
 
 def _make_invite_in_the_browser(page, live_server) -> Invite:
@@ -37,7 +28,7 @@ def _make_invite_in_the_browser(page, live_server) -> Invite:
 
 @pytest.mark.parametrize("width", [375, 1280])
 def test_the_copy_button_copies_the_link_where_javascript_runs(browser, live_server, width):
-    context = _new_context(browser, live_server, width=width)
+    context = new_context(browser, live_server, width=width)
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
     page = context.new_page()
     _make_invite_in_the_browser(page, live_server)
@@ -51,7 +42,7 @@ def test_the_copy_button_copies_the_link_where_javascript_runs(browser, live_ser
 
 
 def test_without_javascript_there_is_no_copy_button_but_the_link_shows(browser, live_server):
-    context = _new_context(browser, live_server, width=375, javascript=False)
+    context = new_context(browser, live_server, width=375, javascript=False)
     page = context.new_page()
     _make_invite_in_the_browser(page, live_server)
     expect(page.locator("#invite-url")).to_be_visible()
@@ -61,7 +52,7 @@ def test_without_javascript_there_is_no_copy_button_but_the_link_shows(browser, 
 
 @pytest.mark.parametrize("ending", ["used up", "stopped"])
 def test_an_invite_that_no_longer_works_never_shows_its_link_again(browser, live_server, ending):
-    context = _new_context(browser, live_server, width=375)
+    context = new_context(browser, live_server, width=375)
     page = context.new_page()
     invite = _make_invite_in_the_browser(page, live_server)
     expect(page.locator("#invite-url")).to_be_visible()
@@ -82,7 +73,7 @@ def test_an_invite_that_no_longer_works_never_shows_its_link_again(browser, live
 
 @pytest.mark.parametrize("width", [375, 1280])
 def test_the_number_boxes_are_as_large_as_the_other_boxes(browser, live_server, width):
-    context = _new_context(browser, live_server, width=width)
+    context = new_context(browser, live_server, width=width)
     page = context.new_page()
     _make_invite_in_the_browser(page, live_server)
     page.goto("/mentor/invites/")
@@ -103,7 +94,7 @@ def test_the_number_boxes_are_as_large_as_the_other_boxes(browser, live_server, 
 def test_a_long_unbroken_name_wraps_instead_of_widening_the_page(browser, live_server, width):
     mentor = make_mentor(name="A" * 60)
     _, token = services.invite_create(mentor=mentor, label="B" * 60)
-    context = _new_context(browser, live_server, width=width)
+    context = new_context(browser, live_server, width=width)
     page = context.new_page()
     page.goto(f"/join/{token}/")
     expect(page.locator("h1")).to_contain_text("A" * 60)

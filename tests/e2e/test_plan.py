@@ -5,6 +5,7 @@ from playwright.sync_api import expect
 
 from plans.models import Plan
 from tests.e2e.axe import assert_accessible
+from tests.e2e.contexts import new_context
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -91,11 +92,7 @@ def test_a_weeks_second_step_has_its_own_buttons(browser, live_server, javascrip
     from plans.catalogue import get_catalogue
 
     plan, (first, second) = _plan_with_two_steps_this_week()
-    context = browser.new_context(
-        viewport={"width": 375, "height": 900},
-        base_url=live_server.url,
-        java_script_enabled=javascript,
-    )
+    context = new_context(browser, live_server, width=375, javascript=javascript)
     page = context.new_page()
     page.goto(f"/p/{plan.key}/")
     title = get_catalogue().step(second).title

@@ -4,19 +4,10 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.axe import assert_accessible
+from tests.e2e.contexts import new_context
 from tests.factories import make_plan
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def _context(browser, live_server, *, width: int, javascript: bool = True):
-    context = browser.new_context(
-        viewport={"width": width, "height": 900},
-        base_url=live_server.url,
-        java_script_enabled=javascript,
-    )
-    context.set_default_timeout(15_000)
-    return context
 
 
 @pytest.mark.parametrize("width", [375, 1280])
@@ -24,7 +15,7 @@ def test_every_page_says_who_runs_it_and_how_to_reach_them(browser, live_server,
     settings.SERVICE_OPERATOR = "Safer Together Trust"
     settings.CONTACT_EMAIL = "help@safer.example.org"
     plan = make_plan()
-    context = _context(browser, live_server, width=width)
+    context = new_context(browser, live_server, width=width)
     page = context.new_page()
     for path in ["/", "/start/devices/", f"/p/{plan.key}/", "/accounts/login/", "/exit-this-page"]:
         page.goto(path)
@@ -43,7 +34,7 @@ def test_every_page_says_who_runs_it_and_how_to_reach_them(browser, live_server,
 def test_the_privacy_notice_and_the_accessibility_statement_read_well(
     browser, live_server, width, name
 ):
-    context = _context(browser, live_server, width=width)
+    context = new_context(browser, live_server, width=width)
     page = context.new_page()
     page.goto("/")
     page.locator("footer").get_by_role("link", name=name).click()
@@ -64,7 +55,7 @@ def test_the_accessibility_statement_says_what_was_tested_and_what_does_not_work
 
 
 def test_the_site_has_its_own_icon_and_asks_no_one_else_for_it(browser, live_server):
-    context = _context(browser, live_server, width=1280)
+    context = new_context(browser, live_server, width=1280)
     page = context.new_page()
     asked = []
     page.on("request", lambda request: asked.append(request.url))
@@ -80,13 +71,13 @@ def test_the_site_has_its_own_icon_and_asks_no_one_else_for_it(browser, live_ser
 
 
 def test_the_passkey_button_shows_only_where_it_can_work(browser, live_server):
-    with_js = _context(browser, live_server, width=375)
+    with_js = new_context(browser, live_server, width=375)
     page = with_js.new_page()
     page.goto("/accounts/login/")
     expect(page.get_by_role("button", name="Sign in with a passkey")).to_be_visible()
     assert_accessible(page)
     with_js.close()
-    without_js = _context(browser, live_server, width=375, javascript=False)
+    without_js = new_context(browser, live_server, width=375, javascript=False)
     page = without_js.new_page()
     page.goto("/accounts/login/")
     expect(page.get_by_role("button", name="Sign in with a passkey")).to_be_hidden()
