@@ -139,9 +139,10 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis, with this process's memory standing in while it does not
+            # answer (short timeouts): sign-in and its rate limits keep working.
+            "BACKEND": "config.cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -214,7 +215,8 @@ CELERY_DB_REUSE_MAX = 1000
 # django-allauth does sign-in. The way in is a one-time code sent by email:
 # no passwords at all. A passkey is an optional second way in, added once
 # signed in. allauth's rate limits (ACCOUNT_RATE_LIMITS) stay at their
-# defaults; they count in the default cache (Redis in production and CI).
+# defaults; they count in the default cache (Redis in production and CI,
+# this process's memory for a few seconds while Redis does not answer).
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
