@@ -205,9 +205,10 @@ CELERY_BEAT_SCHEDULE["delete-stale-plans"] = {
     "task": "plans.tasks.delete_stale_plans",
     "schedule": 24 * 60 * 60,
 }
-# Keep each worker's database connection between tasks (Django's own
-# CONN_MAX_AGE and health checks still apply) instead of closing it after
-# every task: reminders are many short tasks.
+# Keep each worker's database connection between tasks instead of closing
+# it after every task: reminders are many short tasks. config/celery.py
+# closes a broken or too old one around every task, as Django does around
+# requests (CONN_MAX_AGE, CONN_HEALTH_CHECKS).
 CELERY_DB_REUSE_MAX = 1000
 
 # --- Auth and accounts ----------------------------------------------------
