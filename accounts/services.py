@@ -41,6 +41,33 @@ def user_get_or_create_for_code(*, email: str) -> User | None:
     return user if user is not None and user.is_active else None
 
 
+@transaction.atomic
+def user_delete(*, user: User) -> None:
+    """Delete an account and everything tied to it.
+
+    Each of its plans goes the way "Delete my plan" takes (plans.privacy: its
+    rows and its cached copies); then the account's sessions, wherever it is
+    signed in; then the account itself, which takes its email addresses,
+    passkeys, sign-in records and mentor profile (with its invites and the
+    people who shared with it) by cascade.
+    """
+    # Plans build on accounts; deleting an account is the one way back.
+    from plans import privacy
+
+    for plan in user.plans.all():
+        privacy.plan_delete(plan=plan)
+    user_id = str(user.pk)
+    live = Session.objects.filter(expire_date__gte=timezone.now())
+    Session.objects.filter(
+        session_key__in=[
+            s.session_key
+            for s in live.iterator()
+            if s.get_decoded().get("_auth_user_id") == user_id
+        ]
+    ).delete()
+    User.objects.filter(pk=user.pk).delete()
+
+
 def users_delete_unconfirmed(*, older_than: datetime.timedelta) -> int:
     """Remove accounts that were asked for but never signed in to.
 

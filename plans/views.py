@@ -265,11 +265,12 @@ def export(request: HttpRequest, key: str) -> HttpResponse:
 @require_GET
 def plan_pdf(request: HttpRequest, key: str) -> HttpResponse:
     """The printable plan (plans/pdf.py), with the options from the print form."""
-    from plans import pdf  # WeasyPrint is heavy: load it only where a PDF is made
+    # WeasyPrint is heavy: load it only where a PDF is made.
+    from plans import pdf, pdf_cache
 
     plan = _get_plan_for_request(request, key)
     options = pdf.print_options_for(plan=plan, query=request.GET)
-    content = pdf.plan_pdf_bytes(plan=plan, options=options, mentor=hooks.mentor_line(plan))
+    content = pdf_cache.plan_pdf_bytes(plan=plan, options=options, mentor=hooks.mentor_line(plan))
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{pdf.FILENAME}"'
     # A private link: no shared cache may keep it, and the browser need not either.
