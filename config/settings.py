@@ -371,15 +371,20 @@ USE_TZ = True
 
 # --- Logging --------------------------------------------------------------
 
+# Every record has private keys and tokens blanked as it is made (config/logs.py).
+LOGGING_CONFIG = "config.logs.configure"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact": {"()": "config.logs.RedactingFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's own handlers go (they would print unredacted): all to root.
+        "django": {"handlers": [], "propagate": True},
         # Request lines can hold private plan links: Django logs 4xx/5xx paths.
         "django.request": {"level": "ERROR"},
-        "django.server": {"level": "WARNING"},
+        "django.server": {"level": "WARNING", "handlers": [], "propagate": True},
         # WeasyPrint's progress lines say nothing useful in production.
         "weasyprint.progress": {"level": "WARNING"},
     },
