@@ -21,6 +21,7 @@ from accounts.models import User
 from accounts.services import user_get_or_create_for_code
 
 CODE_HINT = "It has 8 numbers, like 1234-5678."
+MAX_EMAIL_LENGTH = 254  # RFC 5321, and what the account's field holds
 
 
 class EmailMeACodeForm(LoginForm):
@@ -38,6 +39,14 @@ class EmailMeACodeForm(LoginForm):
         field.widget = forms.EmailInput(
             attrs={"autocomplete": "email", "spellcheck": "false", "autocapitalize": "none"}
         )
+
+    def clean_login(self) -> str:
+        login: str = super().clean_login()
+        if len(login) > MAX_EMAIL_LENGTH:
+            raise forms.ValidationError(
+                "That email address is too long. Please check it and type it again."
+            )
+        return login
 
     def login(self, request: HttpRequest, redirect_url: str | None = None) -> HttpResponse:
         if self.user is None:

@@ -4,6 +4,7 @@ import datetime
 
 from allauth.account.models import EmailAddress
 from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -38,6 +39,8 @@ def user_get_or_create_for_code(*, email: str) -> User | None:
         except IntegrityError:
             # Another request made the same account a moment ago.
             user = User.objects.filter(email__iexact=email).first()
+        except ValidationError:
+            return None  # no account can have this address (the sign-in form says why first)
     return user if user is not None and user.is_active else None
 
 

@@ -119,7 +119,7 @@ def test_a_database_reset_mid_request_logs_no_key(caplog):
         response = Client(raise_request_exception=False).get(f"/p/{plan.key}/")
     finally:
         connection.close()  # the test's own connection was the one reset
-    assert response.status_code in (200, 500, 503)
+    assert response.status_code == 200  # read again on a new connection
     logged = logged_text(caplog.records)
     assert plan.key not in logged
 
