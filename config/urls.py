@@ -3,6 +3,10 @@ from django.urls import include, path
 
 from accounts import views as account_views
 from config import health, views
+from config.ratelimit import limit_posts
+
+# Ten sign-in tries a minute from one client: guessing staff passwords stays slow.
+admin.site.login = limit_posts(scope="admin-login", limit=10)(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", views.landing, name="landing"),

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
@@ -139,6 +140,7 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "mentors/profile.html", {"form": form, "mentor": mentor})
 
 
+@never_cache  # shows a one-time invite link
 @login_required
 @require_http_methods(["GET", "POST"])
 def invites(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -172,6 +174,7 @@ def _invite_context(request: HttpRequest, invite: Invite) -> dict[str, object]:
     return {"invite": invite, "url": url, "qr_data_uri": qr_data_uri, "mentor": invite.mentor}
 
 
+@never_cache  # shows a one-time invite link
 @login_required
 @require_GET
 def invite(request: AuthenticatedHttpRequest, invite_id: int) -> HttpResponse:
@@ -179,6 +182,7 @@ def invite(request: AuthenticatedHttpRequest, invite_id: int) -> HttpResponse:
     return render(request, "mentors/invite.html", _invite_context(request, invite))
 
 
+@never_cache  # shows a one-time invite link
 @login_required
 @require_GET
 def invite_card(request: AuthenticatedHttpRequest, invite_id: int) -> HttpResponse:
