@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "config.middleware.SecurityHeadersMiddleware",
+    # NUL bytes and odd charsets: a 400 or 404 before any view (config/bad_input.py).
+    "config.bad_input.BadInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -82,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "config.middleware.DatabaseRetryMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -141,9 +144,10 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis, with this process's memory standing in while it does not
+            # answer (short timeouts): sign-in and its rate limits keep working.
+            "BACKEND": "config.cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -208,9 +212,10 @@ CELERY_BEAT_SCHEDULE["delete-stale-plans"] = {
     "task": "plans.tasks.delete_stale_plans",
     "schedule": 24 * 60 * 60,
 }
-# Keep each worker's database connection between tasks (Django's own
-# CONN_MAX_AGE and health checks still apply) instead of closing it after
-# every task: reminders are many short tasks.
+# Keep each worker's database connection between tasks instead of closing
+# it after every task: reminders are many short tasks. config/celery.py
+# closes a broken or too old one around every task, as Django does around
+# requests (CONN_MAX_AGE, CONN_HEALTH_CHECKS).
 CELERY_DB_REUSE_MAX = 1000
 
 # --- Auth and accounts ----------------------------------------------------
@@ -218,7 +223,8 @@ CELERY_DB_REUSE_MAX = 1000
 # django-allauth does sign-in. The way in is a one-time code sent by email:
 # no passwords at all. A passkey is an optional second way in, added once
 # signed in. allauth's rate limits (ACCOUNT_RATE_LIMITS) stay at their
-# defaults; they count in the default cache (Redis in production and CI).
+# defaults; they count in the default cache (Redis in production and CI,
+# this process's memory for a few seconds while Redis does not answer).
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
@@ -372,15 +378,20 @@ USE_TZ = True
 
 # --- Logging --------------------------------------------------------------
 
+# Every record has private keys and tokens blanked as it is made (config/logs.py).
+LOGGING_CONFIG = "config.logs.configure"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact": {"()": "config.logs.RedactingFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's own handlers go (they would print unredacted): all to root.
+        "django": {"handlers": [], "propagate": True},
         # Request lines can hold private plan links: Django logs 4xx/5xx paths.
         "django.request": {"level": "ERROR"},
-        "django.server": {"level": "WARNING"},
+        "django.server": {"level": "WARNING", "handlers": [], "propagate": True},
         # WeasyPrint's progress lines say nothing useful in production.
         "weasyprint.progress": {"level": "WARNING"},
     },

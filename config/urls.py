@@ -2,7 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from accounts import views as account_views
 from config import health, views
+from config.ratelimit import limit_posts
+
+# Ten sign-in tries a minute from one client: guessing staff passwords stays slow.
+admin.site.login = limit_posts(scope="admin-login", limit=10)(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", views.landing, name="landing"),
@@ -18,6 +23,7 @@ urlpatterns = [
     path("", include("personas.urls")),
     path("", include("plans.urls")),
     path("", include("mentors.urls")),
+    path("accounts/delete/", account_views.delete, name="account_delete"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -100,6 +101,7 @@ def _reminder_context(
     }
 
 
+@never_cache  # shows the private calendar address
 @require_http_methods(["GET", "POST"])
 def reminder_settings(request: HttpRequest, key: str) -> HttpResponse:
     plan = _get_plan_for_request(request, key)

@@ -296,6 +296,8 @@ def reminder_message(
     context = {
         "step": get_catalogue().step(slug) if slug else None,
         "no_rush": log.no_rush,
+        # Someone close may see the inbox: the subject names no step.
+        "careful": log.plan.someone_close_is_a_worry,
         "plan_url": _absolute(log.plan.get_absolute_url()),
         "done_url": _link_url(log, "done", slug),
         "snooze_url": _link_url(log, "snooze", slug),

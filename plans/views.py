@@ -21,7 +21,7 @@ from accounts.http import AuthenticatedHttpRequest
 from config.htmx import HtmxHttpRequest
 from personas import catalogue as persona_catalogue
 from personas.views import chosen_match, clear_assessment, session_profile
-from plans import hooks, privacy, services
+from plans import hooks, makers, privacy, services
 from plans.catalogue import HowTo, Step, get_catalogue
 from plans.models import Plan, PlanStep, ReminderSettings
 
@@ -80,7 +80,7 @@ def _plan_context(request: HttpRequest, plan: Plan) -> dict[str, object]:
         for s in (weeks[0].steps if weeks else ())
     ]
     persona = persona_catalogue.get_catalogue().personas.get(plan.persona)
-    is_owner = request.user.is_authenticated and plan.owner_id == request.user.pk
+    is_owner = makers.is_plan_owner(request, plan)
     return {
         "plan": plan,
         "persona": persona,
@@ -92,6 +92,7 @@ def _plan_context(request: HttpRequest, plan: Plan) -> dict[str, object]:
         "done_count": len(closed),
         "total_count": len(rows),
         "is_owner": is_owner,
+        "may_manage": makers.may_manage(request, plan),
         # Back from signing in to save: offer the Save button first.
         "saving": request.GET.get("saving") == "1" and plan.owner_id is None,
         "careful": plan.someone_close_is_a_worry,
@@ -109,6 +110,7 @@ def create(request: HttpRequest) -> HttpResponse:
     match = chosen_match(request, profile, persona_catalogue.get_catalogue())
     owner = request.user if request.user.is_authenticated else None
     plan = services.plan_create(profile=profile, persona=match.persona.slug, owner=owner)
+    makers.plan_maker_remember(request=request, plan=plan)
     clear_assessment(request)
     messages.success(
         request,
@@ -176,6 +178,14 @@ def slow_down(request: HttpRequest, key: str) -> HttpResponse:
 @require_POST
 def save(request: HttpRequest, key: str) -> HttpResponse:
     plan = _get_plan_for_request(request, key)
+    if plan.owner_id is None and not makers.is_plan_maker(request, plan):
+        # A link is not proof of whose plan it is: only its maker may save it.
+        messages.error(
+            request,
+            "Only the person who made this plan can save it. "
+            "They can save it on the phone or computer they made it on.",
+        )
+        return redirect(plan)
     if not request.user.is_authenticated:
         messages.info(
             request, "Sign in with your email to save your plan. We will send you a code."
@@ -192,7 +202,7 @@ def save(request: HttpRequest, key: str) -> HttpResponse:
 @require_POST
 def set_link(request: HttpRequest, key: str) -> HttpResponse:
     plan = _get_plan_for_request(request, key)
-    if not request.user.is_authenticated or plan.owner_id != request.user.pk:
+    if not makers.is_plan_owner(request, plan):
         raise Http404("No such plan")
     choice = request.POST.get("enabled")
     if choice not in {"on", "off"}:
@@ -203,7 +213,11 @@ def set_link(request: HttpRequest, key: str) -> HttpResponse:
     if enabled:
         messages.success(request, "The private link works again.")
     else:
-        messages.success(request, "The private link is off. Only you can open this plan now.")
+        messages.success(
+            request,
+            "The private link is off. Only you can open this plan now. "
+            "If you added your plan to a calendar, get its new address on the reminders page.",
+        )
     return redirect(plan)
 
 
@@ -251,11 +265,12 @@ def export(request: HttpRequest, key: str) -> HttpResponse:
 @require_GET
 def plan_pdf(request: HttpRequest, key: str) -> HttpResponse:
     """The printable plan (plans/pdf.py), with the options from the print form."""
-    from plans import pdf  # WeasyPrint is heavy: load it only where a PDF is made
+    # WeasyPrint is heavy: load it only where a PDF is made.
+    from plans import pdf, pdf_cache
 
     plan = _get_plan_for_request(request, key)
     options = pdf.print_options_for(plan=plan, query=request.GET)
-    content = pdf.plan_pdf_bytes(plan=plan, options=options, mentor=hooks.mentor_line(plan))
+    content = pdf_cache.plan_pdf_bytes(plan=plan, options=options, mentor=hooks.mentor_line(plan))
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{pdf.FILENAME}"'
     # A private link: no shared cache may keep it, and the browser need not either.

@@ -67,6 +67,8 @@ MATRIX: dict[str, tuple | str] = {
     ),
     "plans:create": ("post", lambda w: reverse("plans:create"), {}, dict.fromkeys(ACTORS, 302)),
     "plans:mine": ("get", lambda w: reverse("plans:mine"), {}, SIGNED_IN),
+    # Each signed-in person deletes only their own account (tests/test_deletion.py).
+    "account_delete": ("get", lambda w: reverse("account_delete"), {}, SIGNED_IN),
     "plans:deleted": ("get", lambda w: reverse("plans:deleted"), {}, EVERYONE),
     "plans:detail": ("get", plan_url("plans:detail"), {}, OWNER_ONLY_GET),
     "plans:mark": (
