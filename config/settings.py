@@ -8,6 +8,7 @@ Celery broker and a local memory cache, so nothing else needs installing.
 import secrets
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE as CSP_NONE
@@ -330,6 +331,9 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Where "Exit this page" goes: a neutral page on another site.
+QUICK_EXIT_URL = env.str("QUICK_EXIT_URL", default="https://www.metservice.com/")
+QUICK_EXIT_ORIGIN = "{0.scheme}://{0.netloc}".format(urlsplit(QUICK_EXIT_URL))
 # Content-Security-Policy (django-csp 4): our own files only, no inline
 # script or style anywhere (htmx is told not to add its indicator styles).
 CONTENT_SECURITY_POLICY = {
@@ -340,7 +344,8 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [CSP_SELF, "data:"],
         "font-src": [CSP_SELF],
         "connect-src": [CSP_SELF],
-        "form-action": [CSP_SELF],
+        # The exit form's answer is a redirect to the neutral site.
+        "form-action": [CSP_SELF, QUICK_EXIT_ORIGIN],
         "frame-ancestors": [CSP_NONE],
         "base-uri": [CSP_NONE],
         "manifest-src": [CSP_SELF],
@@ -384,5 +389,4 @@ LOGGING = {
 
 # --- Product --------------------------------------------------------------
 
-# Where "Exit this page" goes: a neutral page on another site.
-QUICK_EXIT_URL = env.str("QUICK_EXIT_URL", default="https://www.metservice.com/")
+# "Exit this page" (QUICK_EXIT_URL) is set with the security headers above.

@@ -6,6 +6,7 @@ from config import health, views
 urlpatterns = [
     path("", views.landing, name="landing"),
     path("exit-this-page", views.quick_exit_help, name="quick_exit_help"),
+    path("exit", views.quick_exit, name="quick_exit"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("", include("personas.urls")),

@@ -41,6 +41,8 @@ def first_step(w: World) -> str:
 MATRIX: dict[str, tuple | str] = {
     "landing": ("get", lambda w: "/", {}, EVERYONE),
     "quick_exit_help": ("get", lambda w: reverse("quick_exit_help"), {}, EVERYONE),
+    # Ends the visit of whoever presses it, and only theirs.
+    "quick_exit": ("post", lambda w: reverse("quick_exit"), {}, dict.fromkeys(ACTORS, 302)),
     "healthz": ("get", lambda w: "/healthz", {}, EVERYONE),
     "readyz": ("get", lambda w: "/readyz", {}, EVERYONE),
     "personas:start": ("get", lambda w: reverse("personas:start"), {}, dict.fromkeys(ACTORS, 302)),
