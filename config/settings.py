@@ -334,6 +334,8 @@ X_FRAME_OPTIONS = "DENY"
 # Where "Exit this page" goes: a neutral page on another site.
 QUICK_EXIT_URL = env.str("QUICK_EXIT_URL", default="https://www.metservice.com/")
 QUICK_EXIT_ORIGIN = "{0.scheme}://{0.netloc}".format(urlsplit(QUICK_EXIT_URL))
+# A refused form gets a kind page with the way back; a refused exit still leaves.
+CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
 # Content-Security-Policy (django-csp 4): our own files only, no inline
 # script or style anywhere (htmx is told not to add its indicator styles).
 CONTENT_SECURITY_POLICY = {
