@@ -307,6 +307,8 @@ else:
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Little Steps <hello@localhost>")
+# Low-key mode's sender address (its name is always "Weekly plan"); empty: DEFAULT_FROM_EMAIL's.
+LOW_KEY_FROM_EMAIL = env.str("LOW_KEY_FROM_EMAIL", default="")
 
 # --- Security -------------------------------------------------------------
 

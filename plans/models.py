@@ -34,6 +34,14 @@ class Plan(models.Model):
     link_enabled = models.BooleanField(
         default=True, help_text="Off: only the signed-in owner can open the plan."
     )
+    low_key = models.BooleanField(
+        default=False,
+        db_default=False,
+        help_text=(
+            "Neutral words on screens, in the calendar, emails, the PDF and the export."
+            " On by default when an answer signals danger at home (plans/lowkey.py)."
+        ),
+    )
     profile = models.JSONField(help_text="The profile the plan was built from.")
     persona = models.SlugField(max_length=80)
     catalogue_version = models.CharField(max_length=40)

@@ -11,6 +11,7 @@ from accounts.models import User
 from personas.profile import Profile
 from plans.catalogue import StepCatalogue, get_catalogue
 from plans.generator import GeneratedPlan, generate
+from plans.lowkey import answers_call_for_low_key
 from plans.models import Plan, PlanStep
 
 NOT_NOW_GAP_WEEKS = 1
@@ -52,6 +53,8 @@ def plan_create(
     catalogue = catalogue or get_catalogue()
     plan = Plan(
         owner=owner,
+        # Low-key by default where an answer signals danger at home.
+        low_key=answers_call_for_low_key(profile.to_dict()),
         profile=profile.to_dict(),
         persona=persona,
         catalogue_version=catalogue.version,
@@ -218,3 +221,9 @@ def plan_attach(*, plan: Plan, user: User) -> bool:
 def plan_set_link(*, plan: Plan, enabled: bool) -> None:
     Plan.objects.filter(pk=plan.pk).update(link_enabled=enabled, updated_at=timezone.now())
     plan.link_enabled = enabled
+
+
+def plan_set_low_key(*, plan: Plan, on: bool) -> None:
+    """Turn low-key mode on or off. The stamp moves: kept fragments and prints redraw."""
+    Plan.objects.filter(pk=plan.pk).update(low_key=on, updated_at=timezone.now())
+    plan.low_key = on

@@ -95,6 +95,7 @@ def _plan_context(request: HttpRequest, plan: Plan) -> dict[str, object]:
         # Back from signing in to save: offer the Save button first.
         "saving": request.GET.get("saving") == "1" and plan.owner_id is None,
         "careful": plan.someone_close_is_a_worry,
+        "low_key": plan.low_key,
         "catalogue_version": catalogue.version,
         "fragment_seconds": FRAGMENT_SECONDS,
     }
@@ -177,6 +178,8 @@ def slow_down(request: HttpRequest, key: str) -> HttpResponse:
 def save(request: HttpRequest, key: str) -> HttpResponse:
     plan = _get_plan_for_request(request, key)
     if not request.user.is_authenticated:
+        # The sign-in email that follows is low-key too (accounts/adapter.py).
+        request.session["low_key_mail"] = plan.low_key
         messages.info(
             request, "Sign in with your email to save your plan. We will send you a code."
         )
@@ -205,6 +208,21 @@ def set_link(request: HttpRequest, key: str) -> HttpResponse:
     else:
         messages.success(request, "The private link is off. Only you can open this plan now.")
     return redirect(plan)
+
+
+@require_POST
+def set_low_key(request: HttpRequest, key: str) -> HttpResponse:
+    plan = _get_plan_for_request(request, key)
+    choice = request.POST.get("low_key")
+    if choice not in {"on", "off"}:
+        messages.error(request, "That did not work. Please use the button again.")
+        return redirect(plan)
+    services.plan_set_low_key(plan=plan, on=choice == "on")
+    if plan.low_key:
+        messages.success(request, "Low-key mode is on. Your plan now uses plain, neutral words.")
+    else:
+        messages.success(request, "Low-key mode is off. Your plan shows every step by name.")
+    return redirect(f"{plan.get_absolute_url()}#low-key")
 
 
 @login_required
@@ -241,9 +259,23 @@ def deleted(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def export(request: HttpRequest, key: str) -> HttpResponse:
+    """Everything stored, as JSON for computers: the second choice (it names worries)."""
     plan = _get_plan_for_owner_or_link(request, key)
     response = JsonResponse(privacy.plan_export(plan=plan), json_dumps_params={"indent": 2})
-    response["Content-Disposition"] = 'attachment; filename="my-little-steps-data.json"'
+    name = "my-data.json" if plan.low_key else "my-little-steps-data.json"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def export_text(request: HttpRequest, key: str) -> HttpResponse:
+    """The plan and what we keep, in words a person reads; neutral when low-key."""
+    plan = _get_plan_for_owner_or_link(request, key)
+    text = privacy.plan_export_text(plan=plan)
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    name = "my-weekly-plan.txt" if plan.low_key else "my-little-steps-plan.txt"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "no-store"
     return response
 

@@ -80,6 +80,13 @@ MATRIX: dict[str, tuple | str] = {
     "plans:set_link": ("post", plan_url("plans:set_link"), {"enabled": "off"}, OWNER_ONLY_POST),
     "plans:delete": ("get", plan_url("plans:delete"), {}, OWNER_ONLY_GET),
     "plans:export": ("get", plan_url("plans:export"), {}, OWNER_ONLY_GET),
+    "plans:export_text": ("get", plan_url("plans:export_text"), {}, OWNER_ONLY_GET),
+    "plans:set_low_key": (
+        "post",
+        plan_url("plans:set_low_key"),
+        {"low_key": "on"},
+        OWNER_ONLY_POST,
+    ),
     "plans:pdf": ("get", plan_url("plans:pdf"), {}, OWNER_ONLY_GET),
     "plans:reminders": ("get", plan_url("plans:reminders"), {}, OWNER_ONLY_GET),
     "plans:calendar_new_link": ("post", plan_url("plans:calendar_new_link"), {}, OWNER_ONLY_POST),
