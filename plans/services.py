@@ -12,7 +12,7 @@ from personas.profile import Profile
 from plans.catalogue import StepCatalogue, get_catalogue
 from plans.generator import GeneratedPlan, generate
 from plans.lowkey import answers_call_for_low_key
-from plans.models import Plan, PlanStep
+from plans.models import Plan, PlanStep, new_plan_key
 
 NOT_NOW_GAP_WEEKS = 1
 # Log lines name plans by their id only: never the private key, the
@@ -227,3 +227,10 @@ def plan_set_low_key(*, plan: Plan, on: bool) -> None:
     """Turn low-key mode on or off. The stamp moves: kept fragments and prints redraw."""
     Plan.objects.filter(pk=plan.pk).update(low_key=on, updated_at=timezone.now())
     plan.low_key = on
+
+
+def plan_new_key(*, plan: Plan) -> None:
+    """A new private link for the plan: the old address opens nothing from now on."""
+    key = new_plan_key()
+    Plan.objects.filter(pk=plan.pk).update(key=key, updated_at=timezone.now())
+    plan.key = key

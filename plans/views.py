@@ -21,7 +21,7 @@ from accounts.http import AuthenticatedHttpRequest
 from config.htmx import HtmxHttpRequest
 from personas import catalogue as persona_catalogue
 from personas.views import chosen_match, clear_assessment, session_profile
-from plans import hooks, privacy, services
+from plans import codes, hooks, privacy, services
 from plans.catalogue import HowTo, Step, get_catalogue
 from plans.models import Plan, PlanStep, ReminderSettings
 
@@ -37,13 +37,13 @@ MARK_MESSAGES = {
 
 def _get_plan_for_request(request: HttpRequest, key: str) -> Plan:
     """The plan behind a private link, or 404 for a wrong key, or for a closed
-    link unless the owner asks."""
+    link unless the owner asks, or a session that typed the plan's code."""
     # The reminder settings come along: the plan page says when they stopped.
     plan = Plan.objects.select_related("reminder_settings").filter(key=key).first()
     if plan is None:
         raise Http404("No such plan")
     is_owner = request.user.is_authenticated and plan.owner_id == request.user.pk
-    if not plan.link_enabled and not is_owner:
+    if not plan.link_enabled and not is_owner and not codes.has_access(request, plan):
         raise Http404("No such plan")
     return plan
 
@@ -92,6 +92,7 @@ def _plan_context(request: HttpRequest, plan: Plan) -> dict[str, object]:
         "done_count": len(closed),
         "total_count": len(rows),
         "is_owner": is_owner,
+        "has_code_access": codes.has_access(request, plan),
         # Back from signing in to save: offer the Save button first.
         "saving": request.GET.get("saving") == "1" and plan.owner_id is None,
         "careful": plan.someone_close_is_a_worry,
@@ -111,11 +112,18 @@ def create(request: HttpRequest) -> HttpResponse:
     owner = request.user if request.user.is_authenticated else None
     plan = services.plan_create(profile=profile, persona=match.persona.slug, owner=owner)
     clear_assessment(request)
-    messages.success(
-        request,
-        "Your plan is ready. This page has its own private address: bookmark it, "
-        "or save it with your email, to come back later.",
-    )
+    if plan.leave_no_trace:
+        messages.success(
+            request,
+            "Your plan is ready. To come back to it without leaving a trace on this device, "
+            "get a plan code below.",
+        )
+    else:
+        messages.success(
+            request,
+            "Your plan is ready. This page has its own private address: bookmark it, "
+            "or save it with your email, to come back later.",
+        )
     # A generic hook: another app may ask to see the new plan first (a URL name taking the key).
     after_plan_url_name = request.session.pop("after_plan_url_name", None)
     if after_plan_url_name:
@@ -195,7 +203,10 @@ def save(request: HttpRequest, key: str) -> HttpResponse:
 @require_POST
 def set_link(request: HttpRequest, key: str) -> HttpResponse:
     plan = _get_plan_for_request(request, key)
-    if not request.user.is_authenticated or plan.owner_id != request.user.pk:
+    is_owner = request.user.is_authenticated and plan.owner_id == request.user.pk
+    # The owner, or (for a plan nobody saved) a session that typed the code:
+    # they can still open the plan with the link off.
+    if not is_owner and (plan.owner_id is not None or not codes.has_access(request, plan)):
         raise Http404("No such plan")
     choice = request.POST.get("enabled")
     if choice not in {"on", "off"}:
@@ -206,7 +217,11 @@ def set_link(request: HttpRequest, key: str) -> HttpResponse:
     if enabled:
         messages.success(request, "The private link works again.")
     else:
-        messages.success(request, "The private link is off. Only you can open this plan now.")
+        messages.success(
+            request,
+            "The private link is off. Only you can open this plan now, "
+            + ("when you are signed in." if is_owner else "with your plan code."),
+        )
     return redirect(plan)
 
 

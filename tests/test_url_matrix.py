@@ -81,6 +81,12 @@ MATRIX: dict[str, tuple | str] = {
     "plans:delete": ("get", plan_url("plans:delete"), {}, OWNER_ONLY_GET),
     "plans:export": ("get", plan_url("plans:export"), {}, OWNER_ONLY_GET),
     "plans:export_text": ("get", plan_url("plans:export_text"), {}, OWNER_ONLY_GET),
+    # Shows the new words on its own page (200), never in a redirect's URL.
+    "plans:code_new": ("post", plan_url("plans:code_new"), {}, OWNER_ONLY_GET),
+    "plans:new_link": ("post", plan_url("plans:new_link"), {}, OWNER_ONLY_POST),
+    "plans:code_enter": ("get", lambda w: reverse("plans:code_enter"), {}, EVERYONE),
+    # Ends the visit of whoever presses it, and only theirs.
+    "plans:forget_device": ("post", lambda w: reverse("plans:forget_device"), {}, EVERYONE),
     "plans:set_low_key": (
         "post",
         plan_url("plans:set_low_key"),

@@ -1,7 +1,8 @@
 """Low-key mode: a switch on the plan, turned on for the plans that exist
 already whose answers signal danger at home (asking and then ignoring the
-answer is the worst bug). Expand only: the previous release ignores the
-column, whose database default keeps its inserts working."""
+answer is the worst bug); and the plan code's keyed hash. Expand only: the
+previous release ignores both columns, and their database defaults keep its
+inserts working."""
 
 from django.db import migrations, models
 
@@ -45,6 +46,11 @@ class Migration(migrations.Migration):
                     " On by default when an answer signals danger at home (plans/lowkey.py)."
                 ),
             ),
+        ),
+        migrations.AddField(
+            model_name="plan",
+            name="code_digest",
+            field=models.CharField(blank=True, max_length=64, null=True, unique=True),
         ),
         migrations.RunPython(turn_on_where_answers_call_for_it, migrations.RunPython.noop),
     ]
