@@ -42,6 +42,8 @@ class Plan(models.Model):
             " On by default when an answer signals danger at home (plans/lowkey.py)."
         ),
     )
+    # Which country's helplines and reporting routes the steps name (plans/regions.py).
+    region = models.CharField(max_length=8, default="nz", db_default="nz")
     # A keyed hash of the plan code's words (plans/codes.py), never the words.
     code_digest = models.CharField(max_length=64, unique=True, null=True, blank=True)
     profile = models.JSONField(help_text="The profile the plan was built from.")

@@ -48,6 +48,7 @@ from personas import catalogue as persona_catalogue
 from plans.catalogue import HowTo, Step, get_catalogue
 from plans.lowkey import NEUTRAL_TITLE, has_discreet_words, is_private_step
 from plans.models import Plan, PlanStep
+from plans.regions import localise
 
 logger = logging.getLogger(__name__)
 # WeasyPrint and fontTools report each page and font at INFO: noise in our logs.
@@ -214,6 +215,7 @@ def _printed_step(
 def _weeks(plan: Plan, rows: list[PlanStep], options: PrintOptions) -> list[PrintedWeek]:
     catalogue = get_catalogue()
     devices = list(plan.profile.get("devices") or [])
+    worries = plan.profile.get("adversaries") or ()
     by_week: dict[int, list[PlanStep]] = {}
     for row in rows:
         if row.is_pending:
@@ -223,7 +225,7 @@ def _weeks(plan: Plan, rows: list[PlanStep], options: PrintOptions) -> list[Prin
         steps = []
         private_count = 0
         for row in week_rows:
-            step = catalogue.step(row.slug)
+            step = localise(catalogue.step(row.slug), region=plan.region, adversaries=worries)
             printed = _printed_step(row, step, devices, options, private_count + 1)
             private_count += printed.private
             steps.append(printed)
@@ -235,10 +237,11 @@ def _weeks(plan: Plan, rows: list[PlanStep], options: PrintOptions) -> list[Prin
 def _done(plan: Plan, rows: list[PlanStep], options: PrintOptions) -> list[PrintedStep]:
     catalogue = get_catalogue()
     devices = list(plan.profile.get("devices") or [])
+    worries = plan.profile.get("adversaries") or ()
     done = []
     for row in rows:
         if row.is_closed:
-            step = catalogue.step(row.slug)
+            step = localise(catalogue.step(row.slug), region=plan.region, adversaries=worries)
             printed = _printed_step(row, step, devices, options, 1)
             if printed.private:
                 printed = PrintedStep(
@@ -323,6 +326,7 @@ def plan_pdf_cache_key(*, plan: Plan, options: PrintOptions, mentor: Mentor | No
         persona_catalogue.get_catalogue().version,
         plan.persona,
         plan.start_date.isoformat(),
+        plan.region,
         settings.SITE_URL,
         options.paper,
         options.discreet,

@@ -29,6 +29,7 @@ from plans.catalogue import get_catalogue
 from plans.links import link_token, unsubscribe_url
 from plans.lowkey import PRIVATE_STEP_SUMMARY, PRIVATE_STEP_TITLE, is_private_step
 from plans.models import Plan, PlanStep, ReminderLog, ReminderSettings, new_feed_key
+from plans.regions import localise
 from plans.schedule import WEEKDAYS, next_due_at, zone_or_none
 
 logger = logging.getLogger(__name__)
@@ -294,7 +295,9 @@ def reminder_message(
     """The email for one reminder: this week's step, and a signed link for each answer."""
     slug = slug or ""
     stop_url = unsubscribe_url(plan=log.plan)
-    step = get_catalogue().step(slug) if slug else None
+    plain = get_catalogue().step(slug) if slug else None
+    worries = log.plan.profile.get("adversaries") or ()
+    step = plain and localise(plain, region=log.plan.region, adversaries=worries)
     low_key = log.plan.low_key
     private = bool(step and low_key and is_private_step(step))
     context = {

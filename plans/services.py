@@ -13,6 +13,7 @@ from plans.catalogue import StepCatalogue, get_catalogue
 from plans.generator import GeneratedPlan, generate
 from plans.lowkey import answers_call_for_low_key
 from plans.models import Plan, PlanStep, new_plan_key
+from plans.regions import get_regions
 
 NOT_NOW_GAP_WEEKS = 1
 # Log lines name plans by their id only: never the private key, the
@@ -49,10 +50,12 @@ def plan_create(
     owner: User | None = None,
     start_date: datetime.date | None = None,
     catalogue: StepCatalogue | None = None,
+    region: str | None = None,
 ) -> Plan:
     catalogue = catalogue or get_catalogue()
     plan = Plan(
         owner=owner,
+        region=get_regions().get(region).code,
         # Low-key by default where an answer signals danger at home.
         low_key=answers_call_for_low_key(profile.to_dict()),
         profile=profile.to_dict(),
@@ -234,3 +237,15 @@ def plan_new_key(*, plan: Plan) -> None:
     key = new_plan_key()
     Plan.objects.filter(pk=plan.pk).update(key=key, updated_at=timezone.now())
     plan.key = key
+
+
+class RegionError(ValueError):
+    """Not a region we know; the message is for the person."""
+
+
+def plan_set_region(*, plan: Plan, region: str) -> None:
+    """Which country's helplines the steps name. The stamp moves: pages and prints redraw."""
+    if region not in get_regions().regions:
+        raise RegionError("Please pick one of the countries in the list.")
+    Plan.objects.filter(pk=plan.pk).update(region=region, updated_at=timezone.now())
+    plan.region = region

@@ -12,6 +12,7 @@ urlpatterns = [
     path("p/<str:key>/save/", views.save, name="save"),
     path("p/<str:key>/link/", views.set_link, name="set_link"),
     path("p/<str:key>/low-key/", views.set_low_key, name="set_low_key"),
+    path("p/<str:key>/region/", views.set_region, name="set_region"),
     path("p/<str:key>/link/new/", code_views.new_link, name="new_link"),
     path("p/<str:key>/code/", code_views.code_new, name="code_new"),
     path("code/", code_views.code_enter, name="code_enter"),

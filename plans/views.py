@@ -21,7 +21,7 @@ from accounts.http import AuthenticatedHttpRequest
 from config.htmx import HtmxHttpRequest
 from personas import catalogue as persona_catalogue
 from personas.views import chosen_match, clear_assessment, session_profile
-from plans import codes, hooks, privacy, services
+from plans import codes, hooks, privacy, regions, services
 from plans.catalogue import HowTo, Step, get_catalogue
 from plans.models import Plan, PlanStep, ReminderSettings
 
@@ -69,8 +69,13 @@ def _plan_context(request: HttpRequest, plan: Plan) -> dict[str, object]:
     catalogue = get_catalogue()
     devices = plan.profile.get("devices", [])
     rows = list(plan.steps.all())
-    pending = [ShownStep(r, catalogue.step(r.slug)) for r in rows if r.is_pending]
-    closed = [ShownStep(r, catalogue.step(r.slug)) for r in rows if r.is_closed]
+    worries = plan.profile.get("adversaries") or ()
+
+    def step_for(row: PlanStep) -> Step:
+        return regions.localise(catalogue.step(row.slug), region=plan.region, adversaries=worries)
+
+    pending = [ShownStep(r, step_for(r)) for r in rows if r.is_pending]
+    closed = [ShownStep(r, step_for(r)) for r in rows if r.is_closed]
     weeks = [
         ShownWeek(number, tuple(steps))
         for number, steps in groupby(pending, key=lambda s: s.row.week)
@@ -97,6 +102,8 @@ def _plan_context(request: HttpRequest, plan: Plan) -> dict[str, object]:
         "saving": request.GET.get("saving") == "1" and plan.owner_id is None,
         "careful": plan.someone_close_is_a_worry,
         "low_key": plan.low_key,
+        "region": regions.get_regions().get(plan.region),
+        "region_choices": regions.get_regions().choices(),
         "catalogue_version": catalogue.version,
         "fragment_seconds": FRAGMENT_SECONDS,
     }
@@ -110,7 +117,11 @@ def create(request: HttpRequest) -> HttpResponse:
         return redirect("personas:start")
     match = chosen_match(request, profile, persona_catalogue.get_catalogue())
     owner = request.user if request.user.is_authenticated else None
-    plan = services.plan_create(profile=profile, persona=match.persona.slug, owner=owner)
+    # The browser's language guesses the country; the plan page can change it.
+    region = regions.guess_region(request.headers.get("Accept-Language", ""))
+    plan = services.plan_create(
+        profile=profile, persona=match.persona.slug, owner=owner, region=region
+    )
     clear_assessment(request)
     if plan.leave_no_trace:
         messages.success(
@@ -238,6 +249,19 @@ def set_low_key(request: HttpRequest, key: str) -> HttpResponse:
     else:
         messages.success(request, "Low-key mode is off. Your plan shows every step by name.")
     return redirect(f"{plan.get_absolute_url()}#low-key")
+
+
+@require_POST
+def set_region(request: HttpRequest, key: str) -> HttpResponse:
+    plan = _get_plan_for_request(request, key)
+    try:
+        services.plan_set_region(plan=plan, region=request.POST.get("region", ""))
+    except services.RegionError as error:
+        messages.error(request, str(error))
+    else:
+        name = regions.get_regions().get(plan.region).name
+        messages.success(request, f"Your steps now name the helplines for {name}.")
+    return redirect(f"{plan.get_absolute_url()}#region")
 
 
 @login_required

@@ -87,6 +87,7 @@ MATRIX: dict[str, tuple | str] = {
     "plans:code_enter": ("get", lambda w: reverse("plans:code_enter"), {}, EVERYONE),
     # Ends the visit of whoever presses it, and only theirs.
     "plans:forget_device": ("post", lambda w: reverse("plans:forget_device"), {}, EVERYONE),
+    "plans:set_region": ("post", plan_url("plans:set_region"), {"region": "au"}, OWNER_ONLY_POST),
     "plans:set_low_key": (
         "post",
         plan_url("plans:set_low_key"),

@@ -1,6 +1,7 @@
 """Low-key mode: a switch on the plan, turned on for the plans that exist
 already whose answers signal danger at home (asking and then ignoring the
-answer is the worst bug); and the plan code's keyed hash. Expand only: the
+answer is the worst bug); the plan code's keyed hash; and the region whose
+helplines the steps name (New Zealand, as before, for existing plans). Expand only: the
 previous release ignores both columns, and their database defaults keep its
 inserts working."""
 
@@ -51,6 +52,11 @@ class Migration(migrations.Migration):
             model_name="plan",
             name="code_digest",
             field=models.CharField(blank=True, max_length=64, null=True, unique=True),
+        ),
+        migrations.AddField(
+            model_name="plan",
+            name="region",
+            field=models.CharField(db_default="nz", default="nz", max_length=8),
         ),
         migrations.RunPython(turn_on_where_answers_call_for_it, migrations.RunPython.noop),
     ]
