@@ -3,10 +3,16 @@
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 
 from accounts.models import User
+from config import emails
+
+# Set in the session by a low-key plan's "Save my plan": the sign-in email
+# that follows has a neutral sender and words too.
+LOW_KEY_SESSION_KEY = "low_key_mail"
 
 # With these, a passkey would become a second lock: after the emailed code,
 # allauth would also ask for the passkey. For the people this site is for,
@@ -40,9 +46,31 @@ def user_display(user: User) -> str:
 class AccountAdapter(DefaultAccountAdapter):
     error_messages = {**DefaultAccountAdapter.error_messages, **KIND_ERRORS}
 
+    _low_key = False
+
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         # Links in emails use the public address, never the request's Host header.
-        super().send_mail(template_prefix, email, {**context, "site_url": settings.SITE_URL})
+        self._low_key = self._low_key_for(email)
+        context = {
+            **context,
+            "site_url": settings.SITE_URL,
+            "low_key": self._low_key,
+            "brand": emails.brand(low_key=self._low_key),
+        }
+        try:
+            super().send_mail(template_prefix, email, context)
+        finally:
+            self._low_key = False
+
+    def get_from_email(self) -> str:
+        return emails.sender(low_key=self._low_key)
+
+    def _low_key_for(self, email: str) -> bool:
+        """Low-key mail for someone saving a low-key plan, or who owns one."""
+        session = getattr(allauth_context.request, "session", None)
+        if session is not None and session.get(LOW_KEY_SESSION_KEY):
+            return True
+        return User.objects.filter(email__iexact=email, plans__low_key=True).exists()
 
     def get_login_stages(self) -> list[str]:
         return [stage for stage in super().get_login_stages() if stage not in SECOND_LOCK_STAGES]

@@ -7,12 +7,29 @@ off themselves: they are not HTML, so a step called 'Know what to do when
 """
 
 import smtplib
+from email.utils import formataddr, parseaddr
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+
+# Low-key mode: the sender line and the words that stand for the app's name.
+LOW_KEY_SENDER_NAME = "Weekly plan"
+LOW_KEY_BRAND = "your weekly plan"
+
+
+def sender(*, low_key: bool) -> str:
+    """The From line: ours, or in low-key mode a neutral name on LOW_KEY_FROM_EMAIL's address."""
+    if not low_key:
+        return settings.DEFAULT_FROM_EMAIL
+    _name, address = parseaddr(settings.LOW_KEY_FROM_EMAIL or settings.DEFAULT_FROM_EMAIL)
+    return formataddr((LOW_KEY_SENDER_NAME, address))
+
+
+def brand(*, low_key: bool) -> str:
+    return LOW_KEY_BRAND if low_key else "Little Steps"
 
 
 class TemporaryMailError(Exception):
@@ -26,14 +43,17 @@ def make_message(
     context: dict[str, Any],
     message_id: str,
     stop_url: str | None = None,
+    low_key: bool = False,
 ) -> EmailMultiAlternatives:
     """The email `name` to one address, rendered from its template set.
 
     message_id names this email for good (say "reminder-17"), so a copy sent
     again after a lost worker carries the same Message-ID and mail programs
     can fold the two. With a stop_url the email has a one-click unsubscribe
-    (RFC 8058) that mail programs show beside it.
+    (RFC 8058) that mail programs show beside it. In low-key mode the sender
+    line is neutral and the templates get `low_key` and `brand` to match.
     """
+    context = {**context, "low_key": low_key, "brand": brand(low_key=low_key)}
     subject = " ".join(render_to_string(f"emails/{name}-subject.txt", context).split())
     headers = {
         "Message-ID": f"<{message_id}@{urlsplit(settings.SITE_URL).hostname or 'localhost'}>",
@@ -45,6 +65,7 @@ def make_message(
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string(f"emails/{name}-body.txt", context),
+        from_email=sender(low_key=low_key),
         to=[to],
         headers=headers,
     )

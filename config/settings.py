@@ -8,6 +8,7 @@ Celery broker and a local memory cache, so nothing else needs installing.
 import secrets
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE as CSP_NONE
@@ -316,6 +317,8 @@ else:
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Little Steps <hello@localhost>")
+# Low-key mode's sender address (its name is always "Weekly plan"); empty: DEFAULT_FROM_EMAIL's.
+LOW_KEY_FROM_EMAIL = env.str("LOW_KEY_FROM_EMAIL", default="")
 
 # --- Security -------------------------------------------------------------
 
@@ -340,6 +343,11 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Where "Exit this page" goes: a neutral page on another site.
+QUICK_EXIT_URL = env.str("QUICK_EXIT_URL", default="https://www.metservice.com/")
+QUICK_EXIT_ORIGIN = "{0.scheme}://{0.netloc}".format(urlsplit(QUICK_EXIT_URL))
+# A refused form gets a kind page with the way back; a refused exit still leaves.
+CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
 # Content-Security-Policy (django-csp 4): our own files only, no inline
 # script or style anywhere (htmx is told not to add its indicator styles).
 CONTENT_SECURITY_POLICY = {
@@ -350,7 +358,8 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [CSP_SELF, "data:"],
         "font-src": [CSP_SELF],
         "connect-src": [CSP_SELF],
-        "form-action": [CSP_SELF],
+        # The exit form's answer is a redirect to the neutral site.
+        "form-action": [CSP_SELF, QUICK_EXIT_ORIGIN],
         "frame-ancestors": [CSP_NONE],
         "base-uri": [CSP_NONE],
         "manifest-src": [CSP_SELF],
@@ -392,6 +401,9 @@ LOGGING = {
         # Request lines can hold private plan links: Django logs 4xx/5xx paths.
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING", "handlers": [], "propagate": True},
+        # A missing template variable is logged at DEBUG with the whole
+        # context, which can hold a person's answers: never logged.
+        "django.template": {"level": "INFO"},
         # WeasyPrint's progress lines say nothing useful in production.
         "weasyprint.progress": {"level": "WARNING"},
     },
@@ -404,5 +416,4 @@ LOGGING = {
 SERVICE_OPERATOR = env.str("SERVICE_OPERATOR", default="the Little Steps volunteers")
 CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="hello@localhost")
 
-# Where "Exit this page" goes: a neutral page on another site.
-QUICK_EXIT_URL = env.str("QUICK_EXIT_URL", default="https://www.metservice.com/")
+# "Exit this page" (QUICK_EXIT_URL) is set with the security headers above.

@@ -12,6 +12,7 @@ admin.site.login = limit_posts(scope="admin-login", limit=10)(admin.site.login) 
 urlpatterns = [
     path("", views.landing, name="landing"),
     path("exit-this-page", views.quick_exit_help, name="quick_exit_help"),
+    path("exit", views.quick_exit, name="quick_exit"),
     path("privacy/", TemplateView.as_view(template_name="privacy.html"), name="privacy"),
     path(
         "accessibility/",
@@ -27,3 +28,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "config.errors.bad_request"
+handler403 = "config.errors.permission_denied"
+handler404 = "config.errors.page_not_found"
+handler500 = "config.errors.server_error"

@@ -15,6 +15,7 @@ from mentors.models import MentorProfile, Mentorship, Nudge
 from mentors.services import mentorship_next_nudge_at
 from plans.catalogue import Step, get_catalogue
 from plans.models import Plan, PlanStep
+from plans.regions import localise
 
 PRIVATE_CATEGORIES = frozenset({"at-home"})
 PRIVATE_SLUGS = frozenset({"checkup-who-has-access"})
@@ -64,7 +65,12 @@ def _shared_person(mentorship: Mentorship) -> SharedPerson:
             done_titles.append(PRIVATE_STEP_TITLE if _is_private(step) else step.title)
     title, script = None, ""
     if current is not None:
-        step = catalogue.step(current.slug)
+        plan = mentorship.plan
+        step = localise(
+            catalogue.step(current.slug),
+            region=plan.region,
+            adversaries=plan.profile.get("adversaries") or (),
+        )
         if _is_private(step):
             title, script = PRIVATE_STEP_TITLE, PRIVATE_STEP_SCRIPT
         else:

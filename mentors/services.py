@@ -194,7 +194,12 @@ def _nudge_message(*, nudge: Nudge, to: str) -> EmailMultiAlternatives:
         "stop_url": stop_url,
     }
     return emails.make_message(
-        "nudge", to=to, context=context, message_id=f"nudge-{nudge.pk}", stop_url=stop_url
+        "nudge",
+        to=to,
+        context=context,
+        message_id=f"nudge-{nudge.pk}",
+        stop_url=stop_url,
+        low_key=plan.low_key,
     )
 
 

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
@@ -106,6 +107,9 @@ def start(request: HttpRequest) -> HttpResponse:
     return redirect("personas:question", slug=question.slug)
 
 
+# Answers are on these pages: no cache, and no back-forward cache, may keep
+# them after "Exit this page" has ended the visit.
+@never_cache
 @vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
 def question_view(request: HtmxHttpRequest, slug: str) -> HttpResponse:
@@ -143,12 +147,15 @@ def question_view(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         upcoming = following[position + 1]
         if request.htmx:
             response = _render_question(request, upcoming, answers)
-            response["HX-Push-Url"] = reverse("personas:question", args=[upcoming.slug])
+            # Replace, never push: Back after "Exit this page" must not
+            # bring back an earlier question with its answer ticked.
+            response["HX-Replace-Url"] = reverse("personas:question", args=[upcoming.slug])
             return response
         return redirect("personas:question", slug=upcoming.slug)
     return _go_to(request, reverse("personas:result"))
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def result(request: HttpRequest) -> HttpResponse:
     profile = session_profile(request)
@@ -174,6 +181,7 @@ def result(request: HttpRequest) -> HttpResponse:
     )
 
 
+@never_cache
 @require_http_methods(["GET"])
 def others(request: HttpRequest) -> HttpResponse:
     profile = session_profile(request)

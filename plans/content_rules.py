@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import textstat
 
 from personas.catalogue import ADVERSARIES, PersonaCatalogue
+from plans import regions
 from plans.catalogue import (
     MAIN_PLATFORMS,
     NOTICEABLE_CHANGES,
@@ -34,6 +35,10 @@ QUICK_MINUTES = 10
 MIN_PER_PLATFORM = 15
 MIN_EASY_PER_ADVERSARY = 4
 MIN_PERSONAS = 10
+# A phone number written into a step: six digits or more, in groups or not.
+# Shorter numbers (111, 7726, 105) are caught by being in regions.yaml.
+_LONG_NUMBER_RE = re.compile(r"(?<![\w.])\d(?:[ -]?\d){5,}(?!\w|\.\d)")
+_SHORT_NUMBER_RE = re.compile(r"(?<![\w.,:-])\d{3,4}(?!\w|[.,:]\d|-)")
 
 
 @dataclass(frozen=True)
@@ -66,10 +71,36 @@ def _where(step: Step) -> str:
     return f"steps/{step.category}.yaml: step '{step.slug}'"
 
 
+def check_numbers_and_placeholders(where: str, field: str, text: str) -> list[Problem]:
+    """Facts that differ by country belong in regions.yaml, named by placeholder."""
+    problems = []
+    known = regions.known_placeholders()
+    for name in regions.placeholders_in(text):
+        if field == "title":
+            problems.append(Problem(where, field, "a title cannot hold a placeholder"))
+        elif name not in known:
+            problems.append(Problem(where, field, f"'{{{name}}}' is not a region placeholder"))
+    if match := _LONG_NUMBER_RE.search(text):
+        problems.append(
+            Problem(where, field, f"phone number '{match.group(0)}': use a region placeholder")
+        )
+    facts = regions.numbers_in_facts()
+    for match in _SHORT_NUMBER_RE.finditer(text):
+        if match.group(0) in facts:
+            problems.append(
+                Problem(where, field, f"phone number '{match.group(0)}': use a region placeholder")
+            )
+    return problems
+
+
 def check_step(step: Step, today: datetime.date) -> list[Problem]:
     problems = []
     where = _where(step)
-    for field, text in [("title", step.title), *step_texts(step)]:
+    default = regions.get_regions().get(None)
+    for field, raw in [("title", step.title), *step_texts(step)]:
+        problems += check_numbers_and_placeholders(where, field, raw)
+        # Graded as a person reads it: with the default region's words filled in.
+        text = regions.fill(raw, default, adversaries=("family",))
         if field != "title" and grade(text) > MAX_GRADE:
             problems.append(
                 Problem(where, field, f"reading grade {grade(text):.1f} is above {MAX_GRADE:.0f}")
@@ -166,7 +197,19 @@ def check_all(
     problems = [
         p for step in steps.steps.values() if not step.retired for p in check_step(step, today)
     ]
-    return problems + check_coverage(steps) + check_personas(personas, steps)
+    return problems + check_coverage(steps) + check_personas(personas, steps) + check_regions(today)
+
+
+def check_regions(today: datetime.date) -> list[Problem]:
+    """Helplines change: every fact in regions.yaml is reviewed within a year."""
+    problems = []
+    for region in regions.get_regions().regions.values():
+        for name, fact in region.facts.items():
+            age = (today - fact.last_reviewed).days
+            if age > MAX_AGE_DAYS:
+                where = f"regions.yaml: region '{region.code}'"
+                problems.append(Problem(where, name, f"is {age} days old; review it again"))
+    return problems
 
 
 def summary(steps: StepCatalogue, personas: PersonaCatalogue) -> dict[str, object]:

@@ -3,13 +3,15 @@
 A plan's private link lets whoever has it follow the plan and tick its
 steps. Saving an unsaved plan to an account, turning its link off and
 choosing whom it is shared with are the maker's alone: the signed-in owner
-of a saved plan, or, for an unsaved plan, the browser session that built it.
+of a saved plan, or, for an unsaved plan, the browser session that built it
+(or one that typed its plan code).
 A link seen over someone's shoulder is not enough to take a plan over or to
 lock its maker out.
 """
 
 from django.http import HttpRequest
 
+from plans import codes
 from plans.models import Plan
 
 MADE_SESSION_KEY = "plans_made"
@@ -24,8 +26,8 @@ def plan_maker_remember(*, request: HttpRequest, plan: Plan) -> None:
 
 
 def is_plan_maker(request: HttpRequest, plan: Plan) -> bool:
-    """The session that built this plan."""
-    return plan.pk in request.session.get(MADE_SESSION_KEY, [])
+    """The session that built this plan, or one that typed its plan code (plans.codes)."""
+    return plan.pk in request.session.get(MADE_SESSION_KEY, []) or codes.has_access(request, plan)
 
 
 def is_plan_owner(request: HttpRequest, plan: Plan) -> bool:

@@ -34,6 +34,18 @@ class Plan(models.Model):
     link_enabled = models.BooleanField(
         default=True, help_text="Off: only the signed-in owner can open the plan."
     )
+    low_key = models.BooleanField(
+        default=False,
+        db_default=False,
+        help_text=(
+            "Neutral words on screens, in the calendar, emails, the PDF and the export."
+            " On by default when an answer signals danger at home (plans/lowkey.py)."
+        ),
+    )
+    # Which country's helplines and reporting routes the steps name (plans/regions.py).
+    region = models.CharField(max_length=8, default="nz", db_default="nz")
+    # A keyed hash of the plan code's words (plans/codes.py), never the words.
+    code_digest = models.CharField(max_length=64, unique=True, null=True, blank=True)
     profile = models.JSONField(help_text="The profile the plan was built from.")
     persona = models.SlugField(max_length=80)
     catalogue_version = models.CharField(max_length=40)
@@ -51,6 +63,14 @@ class Plan(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("plans:detail", args=[self.key])
+
+    @property
+    def leave_no_trace(self) -> bool:
+        """Email or this device is not safe: offer no bookmark and no email, only a code."""
+        return (
+            self.profile.get("safe_to_email", True) is False
+            or self.profile.get("safe_device", True) is False
+        )
 
     @property
     def someone_close_is_a_worry(self) -> bool:

@@ -8,16 +8,14 @@ a notes area and page numbers.
 Privacy and safety:
 - The PDF never lists the person's worries, nor the reasons a step is in the
   plan (they name worries).
-- Discreet mode is for paper that someone else may see. It is on by default
-  when someone close (a partner, an ex or family) is a worry, and can be
-  switched either way before printing. In discreet mode the title is "My
-  weekly plan", the app's name is left out, there is no QR code unless it is
-  asked for, and a step is printed in full only when it could not tip anyone
-  off: a step from the "at home" set, a step whose change someone could
-  notice (may_alert), or a step whose printed words use one of
-  DISCREET_WORDS is shown as "A step for week N" with its minutes and a tick
-  box; its details stay in the plan online. The content files need no extra
-  "neutral title" field this way, and a new step is safe by default.
+- Discreet mode is for paper that someone else may see. It is the plan's
+  low-key switch (plans/lowkey.py): on by default when an answer signals
+  danger at home, and the print form can still choose either way for one
+  print. In discreet mode the title is "My weekly plan", the app's name is
+  left out, there is no QR code unless it is asked for, and a step is
+  printed in full only when it could not tip anyone off (lowkey's
+  is_private_step): otherwise it is shown as "A step for week N" with its
+  minutes and a tick box; its details stay in the plan online.
 - Nothing is fetched from the network: WeasyPrint gets a URL fetcher that
   serves our own static files (fonts, the print stylesheet) and refuses
   everything else.
@@ -28,7 +26,6 @@ few milliseconds.
 
 import logging
 import mimetypes
-import re
 import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -47,7 +44,9 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from personas import catalogue as persona_catalogue
 from plans.catalogue import HowTo, Step, get_catalogue
+from plans.lowkey import NEUTRAL_TITLE, has_discreet_words, is_private_step
 from plans.models import Plan, PlanStep
+from plans.regions import localise
 
 logger = logging.getLogger(__name__)
 # WeasyPrint and fontTools report each page and font at INFO: noise in our logs.
@@ -60,38 +59,7 @@ FILENAME = "my-plan.pdf"
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 DEFAULT_PAPER = "a4"
 NOTES_LINES = 18  # fills the notes page on A4 and on US Letter
-PRIVATE_STEP_CATEGORIES = frozenset({"at-home"})
-# Words that must never be printed in discreet mode: they could tell someone
-# what the plan is for. Each matches at the start of a word, in any case
-# ("secur" catches security and secure); "ex" only as a whole word.
-DISCREET_STEMS = (
-    "secur",
-    "abus",
-    "stalk",
-    "partner",
-    "surveil",
-    "safety plan",
-    "safety check",
-    "helpline",
-    "refuge",
-    "violen",
-    "spy",
-    "spie",
-    "hidden app",
-    "safer device",
-    "monitor",
-    "the other person",
-    "someone you live with",
-)
-_DISCREET_RE = re.compile(
-    r"\b(?:" + "|".join(re.escape(w) for w in DISCREET_STEMS) + r")|\bex\b", re.IGNORECASE
-)
-
 Mentor = tuple[str, str]
-
-
-def has_discreet_words(text: str) -> bool:
-    return bool(_DISCREET_RE.search(text))
 
 
 # --- Options chosen on the print form ---------------------------------------
@@ -119,13 +87,13 @@ def _on_off(value: str | None, *, default: bool) -> bool:
 def print_options_for(*, plan: Plan, query: Mapping[str, str]) -> PrintOptions:
     """The options from the print form's GET query; anything unknown gets the default.
 
-    Discreet mode is on by default where someone close is a worry; the QR
-    code is off by default in discreet mode.
+    Discreet mode follows the plan's low-key switch unless the form chose;
+    the QR code is off by default in discreet mode.
     """
     paper = query.get("paper", DEFAULT_PAPER)
     if paper not in PAPER_SIZES:
         paper = DEFAULT_PAPER
-    discreet = _on_off(query.get("discreet"), default=plan.someone_close_is_a_worry)
+    discreet = _on_off(query.get("discreet"), default=plan.low_key)
     qr = _on_off(query.get("qr"), default=not discreet)
     return PrintOptions(paper=paper, discreet=discreet, qr=qr)
 
@@ -211,20 +179,12 @@ class PrintedWeek:
         return sum(s.minutes for s in self.steps)
 
 
-def _is_private(step: Step, how_tos: tuple[HowTo, ...]) -> bool:
-    """In discreet mode: a step whose paper could tip someone off."""
-    if step.category in PRIVATE_STEP_CATEGORIES or step.may_alert:
-        return True
-    words = [step.title, step.summary, step.good_enough or "", *(h.how for h in how_tos)]
-    return any(has_discreet_words(text) for text in words)
-
-
 def _printed_step(
     row: PlanStep, step: Step, devices: list[str], options: PrintOptions, private_index: int
 ) -> PrintedStep:
     """The step as printed; private_index counts the week's private steps (1 = first)."""
     own, _others = step.how_tos_for(devices)
-    if options.discreet and _is_private(step, own):
+    if options.discreet and is_private_step(step, own):
         first = private_index == 1
         title = f"{'A' if first else 'Another'} step for week {row.week}"
         return PrintedStep(
@@ -252,6 +212,7 @@ def _printed_step(
 def _weeks(plan: Plan, rows: list[PlanStep], options: PrintOptions) -> list[PrintedWeek]:
     catalogue = get_catalogue()
     devices = list(plan.profile.get("devices") or [])
+    worries = plan.profile.get("adversaries") or ()
     by_week: dict[int, list[PlanStep]] = {}
     for row in rows:
         if row.is_pending:
@@ -261,7 +222,7 @@ def _weeks(plan: Plan, rows: list[PlanStep], options: PrintOptions) -> list[Prin
         steps = []
         private_count = 0
         for row in week_rows:
-            step = catalogue.step(row.slug)
+            step = localise(catalogue.step(row.slug), region=plan.region, adversaries=worries)
             printed = _printed_step(row, step, devices, options, private_count + 1)
             private_count += printed.private
             steps.append(printed)
@@ -273,10 +234,11 @@ def _weeks(plan: Plan, rows: list[PlanStep], options: PrintOptions) -> list[Prin
 def _done(plan: Plan, rows: list[PlanStep], options: PrintOptions) -> list[PrintedStep]:
     catalogue = get_catalogue()
     devices = list(plan.profile.get("devices") or [])
+    worries = plan.profile.get("adversaries") or ()
     done = []
     for row in rows:
         if row.is_closed:
-            step = catalogue.step(row.slug)
+            step = localise(catalogue.step(row.slug), region=plan.region, adversaries=worries)
             printed = _printed_step(row, step, devices, options, 1)
             if printed.private:
                 printed = PrintedStep(
@@ -318,7 +280,7 @@ def plan_pdf_html(*, plan: Plan, options: PrintOptions, mentor: Mentor | None = 
     context = {
         "plan": plan,
         "options": options,
-        "title": "My weekly plan" if options.discreet else "My Little Steps plan",
+        "title": NEUTRAL_TITLE if options.discreet else "My Little Steps plan",
         "persona_name": persona.name if persona else "",
         "weeks": _weeks(plan, rows, options),
         "done": _done(plan, rows, options),

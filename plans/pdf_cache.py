@@ -47,6 +47,7 @@ def plan_pdf_fingerprint(*, plan: Plan, options: PrintOptions, mentor: Mentor | 
         persona_catalogue.get_catalogue().version,
         plan.persona,
         plan.start_date.isoformat(),
+        plan.region,
         settings.SITE_URL,
         options.paper,
         options.discreet,

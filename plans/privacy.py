@@ -22,8 +22,10 @@ from django.core.cache.utils import make_template_fragment_key
 from django.db import router, transaction
 from django.utils import timezone
 
+from personas import catalogue as persona_catalogue
 from plans.catalogue import get_catalogue
-from plans.models import Plan
+from plans.lowkey import NEUTRAL_TITLE, shown_title
+from plans.models import Plan, PlanStep, ReminderSettings
 
 STALE_AFTER = datetime.timedelta(days=365)
 # Never exported: secrets that are not the person's data, only ways in.
@@ -73,6 +75,94 @@ def _plan_cache_forget(plan: Plan) -> None:
             for c in (False, True)
         ]
     )
+
+
+DEVICE_NAMES = {
+    "iphone": "an iPhone",
+    "android": "an Android phone",
+    "windows": "a Windows computer",
+    "mac": "a Mac",
+    "chromebook": "a Chromebook",
+    "shared_computer": "a shared or library computer",
+}
+STATUS_WORDS: dict[str, str] = {
+    PlanStep.Status.TODO: "to do",
+    PlanStep.Status.DONE: "done",
+    PlanStep.Status.NOT_NOW: "moved to later",
+    PlanStep.Status.ALREADY: "already did",
+}
+
+
+def _day(value: datetime.date) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def plan_export_text(*, plan: Plan) -> str:
+    """The plan and what we keep about it, in plain words for a person.
+
+    In low-key mode the file is titled "My weekly plan", leaves out the
+    answers about who worries the person and the reasons for each step (they
+    name worries), and shows a private step as "A private step": the file may
+    be found in Downloads. The JSON file stays as the full second choice.
+    """
+    catalogue = get_catalogue()
+    low_key = plan.low_key
+    profile = plan.profile
+    lines = [
+        NEUTRAL_TITLE if low_key else "My Little Steps plan",
+        f"Downloaded on {_day(timezone.localdate())}.",
+        "",
+        f"Started on {_day(plan.start_date)}. Pace: {plan.get_pace_display().lower()}.",
+        f"Time each week: about {profile.get('minutes_per_week', '?')} minutes.",
+    ]
+    devices = [DEVICE_NAMES.get(d, d) for d in profile.get("devices") or ()]
+    if devices:
+        lines.append(f"Devices: {', '.join(devices)}.")
+    if low_key:
+        lines += [
+            "",
+            "Low-key mode is on, so this file leaves out your answers about what worries you.",
+            "The full data file (JSON) on your plan page has everything.",
+        ]
+    else:
+        adversaries = persona_catalogue.get_catalogue().adversaries
+        worries = [
+            adversaries[a].label if a in adversaries else a
+            for a in profile.get("adversaries") or ()
+        ]
+        if worries:
+            lines += ["", "What worries you:", *(f"- {w}" for w in worries)]
+    lines += ["", "Your steps"]
+    week = None
+    for row in plan.steps.all():
+        if row.week != week:
+            week = row.week
+            lines += ["", f"Week {week}"]
+        step = catalogue.step(row.slug)
+        title = shown_title(step, low_key=low_key)
+        lines.append(f"- {title} (about {step.minutes} minutes): {STATUS_WORDS[row.status]}")
+        if not low_key:
+            lines += [f"    Why: {reason}" for reason in row.reasons]
+    reminder = ReminderSettings.objects.filter(plan=plan).first()
+    lines.append("")
+    if reminder is not None and reminder.active and reminder.email:
+        lines.append(f"Weekly reminder emails go to {reminder.email}.")
+    else:
+        lines.append("Reminder emails are off.")
+    others = [
+        obj
+        for obj in _tied_to(plan)
+        if not isinstance(obj, (Plan, PlanStep, ReminderSettings))
+        and obj._meta.model_name != "reminderlog"
+    ]
+    if others:
+        counts: dict[str, int] = {}
+        for obj in others:
+            name = str(obj._meta.verbose_name_plural)
+            counts[name] = counts.get(name, 0) + 1
+        listed = ", ".join(f"{n} {name}" for name, n in sorted(counts.items()))
+        lines.append(f"Also kept with your plan: {listed}. The full data file lists them.")
+    return "\n".join(lines) + "\n"
 
 
 @transaction.atomic

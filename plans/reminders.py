@@ -27,7 +27,9 @@ from django.utils import timezone
 from config.emails import TemporaryMailError, is_temporary, make_message
 from plans.catalogue import get_catalogue
 from plans.links import link_token, unsubscribe_url
+from plans.lowkey import PRIVATE_STEP_SUMMARY, PRIVATE_STEP_TITLE, is_private_step
 from plans.models import Plan, PlanStep, ReminderLog, ReminderSettings, new_feed_key
+from plans.regions import localise
 from plans.schedule import WEEKDAYS, next_due_at, zone_or_none
 
 logger = logging.getLogger(__name__)
@@ -293,8 +295,15 @@ def reminder_message(
     """The email for one reminder: this week's step, and a signed link for each answer."""
     slug = slug or ""
     stop_url = unsubscribe_url(plan=log.plan)
+    plain = get_catalogue().step(slug) if slug else None
+    worries = log.plan.profile.get("adversaries") or ()
+    step = plain and localise(plain, region=log.plan.region, adversaries=worries)
+    low_key = log.plan.low_key
+    private = bool(step and low_key and is_private_step(step))
     context = {
-        "step": get_catalogue().step(slug) if slug else None,
+        "step": step,
+        "step_title": PRIVATE_STEP_TITLE if private else (step.title if step else ""),
+        "step_summary": PRIVATE_STEP_SUMMARY if private else (step.summary if step else ""),
         "no_rush": log.no_rush,
         # Someone close may see the inbox: the subject names no step.
         "careful": log.plan.someone_close_is_a_worry,
@@ -310,7 +319,12 @@ def reminder_message(
     }
     message_id = f"reminder-{log.pk}"
     return make_message(
-        "reminder", to=reminder.email, context=context, message_id=message_id, stop_url=stop_url
+        "reminder",
+        to=reminder.email,
+        context=context,
+        message_id=message_id,
+        stop_url=stop_url,
+        low_key=low_key,
     )
 
 

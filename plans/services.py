@@ -11,7 +11,9 @@ from accounts.models import User
 from personas.profile import Profile
 from plans.catalogue import StepCatalogue, get_catalogue
 from plans.generator import GeneratedPlan, generate
-from plans.models import Plan, PlanStep, ReminderSettings, new_feed_key
+from plans.lowkey import answers_call_for_low_key
+from plans.models import Plan, PlanStep, ReminderSettings, new_feed_key, new_plan_key
+from plans.regions import get_regions
 
 NOT_NOW_GAP_WEEKS = 1
 # Log lines name plans by their id only: never the private key, the
@@ -48,10 +50,14 @@ def plan_create(
     owner: User | None = None,
     start_date: datetime.date | None = None,
     catalogue: StepCatalogue | None = None,
+    region: str | None = None,
 ) -> Plan:
     catalogue = catalogue or get_catalogue()
     plan = Plan(
         owner=owner,
+        region=get_regions().get(region).code,
+        # Low-key by default where an answer signals danger at home.
+        low_key=answers_call_for_low_key(profile.to_dict()),
         profile=profile.to_dict(),
         persona=persona,
         catalogue_version=catalogue.version,
@@ -225,3 +231,28 @@ def plan_set_link(*, plan: Plan, enabled: bool) -> None:
     ReminderSettings.objects.filter(plan=plan).update(
         feed_key=new_feed_key(), updated_at=timezone.now()
     )
+
+
+def plan_set_low_key(*, plan: Plan, on: bool) -> None:
+    """Turn low-key mode on or off. The stamp moves: kept fragments and prints redraw."""
+    Plan.objects.filter(pk=plan.pk).update(low_key=on, updated_at=timezone.now())
+    plan.low_key = on
+
+
+def plan_new_key(*, plan: Plan) -> None:
+    """A new private link for the plan: the old address opens nothing from now on."""
+    key = new_plan_key()
+    Plan.objects.filter(pk=plan.pk).update(key=key, updated_at=timezone.now())
+    plan.key = key
+
+
+class RegionError(ValueError):
+    """Not a region we know; the message is for the person."""
+
+
+def plan_set_region(*, plan: Plan, region: str) -> None:
+    """Which country's helplines the steps name. The stamp moves: pages and prints redraw."""
+    if region not in get_regions().regions:
+        raise RegionError("Please pick one of the countries in the list.")
+    Plan.objects.filter(pk=plan.pk).update(region=region, updated_at=timezone.now())
+    plan.region = region

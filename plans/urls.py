@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plans import reminder_views, views
+from plans import code_views, reminder_views, views
 
 app_name = "plans"
 urlpatterns = [
@@ -11,8 +11,15 @@ urlpatterns = [
     path("p/<str:key>/slower/", views.slow_down, name="slow_down"),
     path("p/<str:key>/save/", views.save, name="save"),
     path("p/<str:key>/link/", views.set_link, name="set_link"),
+    path("p/<str:key>/low-key/", views.set_low_key, name="set_low_key"),
+    path("p/<str:key>/region/", views.set_region, name="set_region"),
+    path("p/<str:key>/link/new/", code_views.new_link, name="new_link"),
+    path("p/<str:key>/code/", code_views.code_new, name="code_new"),
+    path("code/", code_views.code_enter, name="code_enter"),
+    path("forget/", code_views.forget_device, name="forget_device"),
     path("p/<str:key>/delete/", views.delete, name="delete"),
     path("p/<str:key>/my-data.json", views.export, name="export"),
+    path("p/<str:key>/my-plan.txt", views.export_text, name="export_text"),
     path("p/<str:key>/plan.pdf", views.plan_pdf, name="pdf"),
     path("plans/deleted/", views.deleted, name="deleted"),
     path("p/<str:key>/reminders/", reminder_views.reminder_settings, name="reminders"),

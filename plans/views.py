@@ -21,7 +21,7 @@ from accounts.http import AuthenticatedHttpRequest
 from config.htmx import HtmxHttpRequest
 from personas import catalogue as persona_catalogue
 from personas.views import chosen_match, clear_assessment, session_profile
-from plans import hooks, makers, privacy, services
+from plans import codes, hooks, makers, privacy, regions, services
 from plans.catalogue import HowTo, Step, get_catalogue
 from plans.models import Plan, PlanStep, ReminderSettings
 
@@ -37,13 +37,13 @@ MARK_MESSAGES = {
 
 def _get_plan_for_request(request: HttpRequest, key: str) -> Plan:
     """The plan behind a private link, or 404 for a wrong key, or for a closed
-    link unless the owner asks."""
+    link unless the owner asks, or a session that typed the plan's code."""
     # The reminder settings come along: the plan page says when they stopped.
     plan = Plan.objects.select_related("reminder_settings").filter(key=key).first()
     if plan is None:
         raise Http404("No such plan")
     is_owner = request.user.is_authenticated and plan.owner_id == request.user.pk
-    if not plan.link_enabled and not is_owner:
+    if not plan.link_enabled and not is_owner and not codes.has_access(request, plan):
         raise Http404("No such plan")
     return plan
 
@@ -69,8 +69,13 @@ def _plan_context(request: HttpRequest, plan: Plan) -> dict[str, object]:
     catalogue = get_catalogue()
     devices = plan.profile.get("devices", [])
     rows = list(plan.steps.all())
-    pending = [ShownStep(r, catalogue.step(r.slug)) for r in rows if r.is_pending]
-    closed = [ShownStep(r, catalogue.step(r.slug)) for r in rows if r.is_closed]
+    worries = plan.profile.get("adversaries") or ()
+
+    def step_for(row: PlanStep) -> Step:
+        return regions.localise(catalogue.step(row.slug), region=plan.region, adversaries=worries)
+
+    pending = [ShownStep(r, step_for(r)) for r in rows if r.is_pending]
+    closed = [ShownStep(r, step_for(r)) for r in rows if r.is_closed]
     weeks = [
         ShownWeek(number, tuple(steps))
         for number, steps in groupby(pending, key=lambda s: s.row.week)
@@ -93,9 +98,13 @@ def _plan_context(request: HttpRequest, plan: Plan) -> dict[str, object]:
         "total_count": len(rows),
         "is_owner": is_owner,
         "may_manage": makers.may_manage(request, plan),
+        "has_code_access": codes.has_access(request, plan),
         # Back from signing in to save: offer the Save button first.
         "saving": request.GET.get("saving") == "1" and plan.owner_id is None,
         "careful": plan.someone_close_is_a_worry,
+        "low_key": plan.low_key,
+        "region": regions.get_regions().get(plan.region),
+        "region_choices": regions.get_regions().choices(),
         "catalogue_version": catalogue.version,
         "fragment_seconds": FRAGMENT_SECONDS,
     }
@@ -109,14 +118,25 @@ def create(request: HttpRequest) -> HttpResponse:
         return redirect("personas:start")
     match = chosen_match(request, profile, persona_catalogue.get_catalogue())
     owner = request.user if request.user.is_authenticated else None
-    plan = services.plan_create(profile=profile, persona=match.persona.slug, owner=owner)
+    # The browser's language guesses the country; the plan page can change it.
+    region = regions.guess_region(request.headers.get("Accept-Language", ""))
+    plan = services.plan_create(
+        profile=profile, persona=match.persona.slug, owner=owner, region=region
+    )
     makers.plan_maker_remember(request=request, plan=plan)
     clear_assessment(request)
-    messages.success(
-        request,
-        "Your plan is ready. This page has its own private address: bookmark it, "
-        "or save it with your email, to come back later.",
-    )
+    if plan.leave_no_trace:
+        messages.success(
+            request,
+            "Your plan is ready. To come back to it without leaving a trace on this device, "
+            "get a plan code below.",
+        )
+    else:
+        messages.success(
+            request,
+            "Your plan is ready. This page has its own private address: bookmark it, "
+            "or save it with your email, to come back later.",
+        )
     # A generic hook: another app may ask to see the new plan first (a URL name taking the key).
     after_plan_url_name = request.session.pop("after_plan_url_name", None)
     if after_plan_url_name:
@@ -187,6 +207,8 @@ def save(request: HttpRequest, key: str) -> HttpResponse:
         )
         return redirect(plan)
     if not request.user.is_authenticated:
+        # The sign-in email that follows is low-key too (accounts/adapter.py).
+        request.session["low_key_mail"] = plan.low_key
         messages.info(
             request, "Sign in with your email to save your plan. We will send you a code."
         )
@@ -202,7 +224,10 @@ def save(request: HttpRequest, key: str) -> HttpResponse:
 @require_POST
 def set_link(request: HttpRequest, key: str) -> HttpResponse:
     plan = _get_plan_for_request(request, key)
-    if not makers.is_plan_owner(request, plan):
+    is_owner = makers.is_plan_owner(request, plan)
+    # The owner, or (for a plan nobody saved) a session that typed the code:
+    # they can still open the plan with the link off. A link holder cannot.
+    if not is_owner and (plan.owner_id is not None or not codes.has_access(request, plan)):
         raise Http404("No such plan")
     choice = request.POST.get("enabled")
     if choice not in {"on", "off"}:
@@ -215,10 +240,39 @@ def set_link(request: HttpRequest, key: str) -> HttpResponse:
     else:
         messages.success(
             request,
-            "The private link is off. Only you can open this plan now. "
-            "If you added your plan to a calendar, get its new address on the reminders page.",
+            "The private link is off. Only you can open this plan now, "
+            + ("when you are signed in." if is_owner else "with your plan code.")
+            + " If you added your plan to a calendar, get its new address on the reminders page.",
         )
     return redirect(plan)
+
+
+@require_POST
+def set_low_key(request: HttpRequest, key: str) -> HttpResponse:
+    plan = _get_plan_for_request(request, key)
+    choice = request.POST.get("low_key")
+    if choice not in {"on", "off"}:
+        messages.error(request, "That did not work. Please use the button again.")
+        return redirect(plan)
+    services.plan_set_low_key(plan=plan, on=choice == "on")
+    if plan.low_key:
+        messages.success(request, "Low-key mode is on. Your plan now uses plain, neutral words.")
+    else:
+        messages.success(request, "Low-key mode is off. Your plan shows every step by name.")
+    return redirect(f"{plan.get_absolute_url()}#low-key")
+
+
+@require_POST
+def set_region(request: HttpRequest, key: str) -> HttpResponse:
+    plan = _get_plan_for_request(request, key)
+    try:
+        services.plan_set_region(plan=plan, region=request.POST.get("region", ""))
+    except services.RegionError as error:
+        messages.error(request, str(error))
+    else:
+        name = regions.get_regions().get(plan.region).name
+        messages.success(request, f"Your steps now name the helplines for {name}.")
+    return redirect(f"{plan.get_absolute_url()}#region")
 
 
 @login_required
@@ -255,9 +309,23 @@ def deleted(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def export(request: HttpRequest, key: str) -> HttpResponse:
+    """Everything stored, as JSON for computers: the second choice (it names worries)."""
     plan = _get_plan_for_owner_or_link(request, key)
     response = JsonResponse(privacy.plan_export(plan=plan), json_dumps_params={"indent": 2})
-    response["Content-Disposition"] = 'attachment; filename="my-little-steps-data.json"'
+    name = "my-data.json" if plan.low_key else "my-little-steps-data.json"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def export_text(request: HttpRequest, key: str) -> HttpResponse:
+    """The plan and what we keep, in words a person reads; neutral when low-key."""
+    plan = _get_plan_for_owner_or_link(request, key)
+    text = privacy.plan_export_text(plan=plan)
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    name = "my-weekly-plan.txt" if plan.low_key else "my-little-steps-plan.txt"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "no-store"
     return response
 

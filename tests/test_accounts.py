@@ -133,7 +133,7 @@ def test_asking_for_a_code_sends_one_email_with_the_code(client):
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [email]
-    assert message.subject == "Your Little Steps sign-in code"
+    assert message.subject == "Your sign-in code"
     assert CODE_IN_EMAIL.search(message.body)
     # Not in the subject: a phone's lock screen shows subjects to anyone nearby.
     assert not CODE_IN_EMAIL.search(message.subject)
@@ -191,7 +191,7 @@ def test_a_new_address_and_a_known_one_see_the_same_pages(client):
     known_page = first.get(ask_for_code(first, known.email).url).content.decode()
     unknown_page = second.get(ask_for_code(second, unknown).url).content.decode()
     assert without_tokens(known_page, known.email) == without_tokens(unknown_page, unknown)
-    assert [m.subject for m in mail.outbox] == ["Your Little Steps sign-in code"] * 2
+    assert [m.subject for m in mail.outbox] == ["Your sign-in code"] * 2
 
 
 def test_a_wrong_code_shows_a_kind_error_and_does_not_sign_in(client):
@@ -331,7 +331,7 @@ def test_the_sign_up_page_does_not_say_whether_an_address_has_an_account(client)
     user = make_user()
     response = client.post("/accounts/signup/", {"email": user.email})
     assert response.status_code == 302
-    assert mail.outbox[0].subject == "You already have a Little Steps account"
+    assert mail.outbox[0].subject == "You already have an account"
     assert "/accounts/login/" in mail.outbox[0].body
     assert User.objects.filter(email=user.email).count() == 1
 

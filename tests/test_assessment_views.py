@@ -224,7 +224,7 @@ def test_with_htmx_an_answer_returns_only_the_next_card(client):
     response = answer(client, "devices", ["android"], **HTMX)
 
     assert response.status_code == 200
-    assert response["HX-Push-Url"] == url("confidence")
+    assert response["HX-Replace-Url"] == url("confidence")
     page = text(response)
     assert "<html" not in page
     assert "<body" not in page
@@ -247,7 +247,7 @@ def test_with_htmx_a_wrong_answer_returns_the_same_card_with_the_problem(client)
     response = answer(client, "devices", [], **HTMX)
     page = text(response)
     assert response.status_code == 200
-    assert "HX-Push-Url" not in response
+    assert "HX-Replace-Url" not in response
     assert "<html" not in page
     assert "Which of these do you use?" in page
     assert 'role="alert"' in page
@@ -465,7 +465,9 @@ def test_any_post_to_any_question_is_handled_and_a_refused_one_changes_nothing(
 
     assert response.status_code < 500
     after = stored(client)
-    moved_on = response.status_code == 302 or {"HX-Push-Url", "HX-Redirect"} & set(response.headers)
+    moved_on = response.status_code == 302 or {"HX-Replace-Url", "HX-Redirect"} & set(
+        response.headers
+    )
     refused = response.status_code == 200 and not moved_on
     event("refused" if refused else "moved on")
     if refused:

@@ -15,7 +15,8 @@ EXPECTED_CSP = {
     "img-src": "'self' data:",
     "font-src": "'self'",
     "connect-src": "'self'",
-    "form-action": "'self'",
+    # The exit form's redirect goes to the neutral site, and nowhere else.
+    "form-action": "'self' https://www.metservice.com",
     "frame-ancestors": "'none'",
     "base-uri": "'none'",
 }

@@ -43,6 +43,8 @@ MATRIX: dict[str, tuple | str] = {
     "quick_exit_help": ("get", lambda w: reverse("quick_exit_help"), {}, EVERYONE),
     "privacy": ("get", lambda w: reverse("privacy"), {}, EVERYONE),
     "accessibility": ("get", lambda w: reverse("accessibility"), {}, EVERYONE),
+    # Ends the visit of whoever presses it, and only theirs.
+    "quick_exit": ("post", lambda w: reverse("quick_exit"), {}, dict.fromkeys(ACTORS, 302)),
     "healthz": ("get", lambda w: "/healthz", {}, EVERYONE),
     "readyz": ("get", lambda w: "/readyz", {}, EVERYONE),
     "personas:start": ("get", lambda w: reverse("personas:start"), {}, dict.fromkeys(ACTORS, 302)),
@@ -82,6 +84,20 @@ MATRIX: dict[str, tuple | str] = {
     "plans:set_link": ("post", plan_url("plans:set_link"), {"enabled": "off"}, OWNER_ONLY_POST),
     "plans:delete": ("get", plan_url("plans:delete"), {}, OWNER_ONLY_GET),
     "plans:export": ("get", plan_url("plans:export"), {}, OWNER_ONLY_GET),
+    "plans:export_text": ("get", plan_url("plans:export_text"), {}, OWNER_ONLY_GET),
+    # Shows the new words on its own page (200), never in a redirect's URL.
+    "plans:code_new": ("post", plan_url("plans:code_new"), {}, OWNER_ONLY_GET),
+    "plans:new_link": ("post", plan_url("plans:new_link"), {}, OWNER_ONLY_POST),
+    "plans:code_enter": ("get", lambda w: reverse("plans:code_enter"), {}, EVERYONE),
+    # Ends the visit of whoever presses it, and only theirs.
+    "plans:forget_device": ("post", lambda w: reverse("plans:forget_device"), {}, EVERYONE),
+    "plans:set_region": ("post", plan_url("plans:set_region"), {"region": "au"}, OWNER_ONLY_POST),
+    "plans:set_low_key": (
+        "post",
+        plan_url("plans:set_low_key"),
+        {"low_key": "on"},
+        OWNER_ONLY_POST,
+    ),
     "plans:pdf": ("get", plan_url("plans:pdf"), {}, OWNER_ONLY_GET),
     "plans:reminders": ("get", plan_url("plans:reminders"), {}, OWNER_ONLY_GET),
     "plans:calendar_new_link": ("post", plan_url("plans:calendar_new_link"), {}, OWNER_ONLY_POST),

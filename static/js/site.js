@@ -2,14 +2,26 @@
 (function () {
   "use strict";
 
-  // Quick exit: the button, or Shift pressed three times within a second,
-  // replaces this page so that Back does not return to it.
+  // Quick exit: the button, or Shift pressed three times within a second.
+  // The page goes blank at once; the visit is ended on the server (the
+  // form's own post, kept alive while the tab leaves); stored data is
+  // dropped; and location.replace puts the neutral site in this page's place
+  // in history, so Back does not return to it. Without this file the form
+  // posts and the server redirects: the visit still ends.
   function quickExit(event) {
-    var link = document.querySelector("[data-quick-exit]");
-    if (!link) { return; }
+    var form = document.querySelector("form[data-quick-exit]");
+    if (!form) { return; }
     if (event) { event.preventDefault(); }
     document.body.hidden = true;
-    window.location.replace(link.href);
+    document.title = "";
+    try { window.localStorage.clear(); window.sessionStorage.clear(); } catch (e) { /* blocked */ }
+    try {
+      window.fetch(form.action, {
+        method: "POST", body: new FormData(form), credentials: "same-origin",
+        keepalive: true, redirect: "manual"
+      }).catch(function () { /* leaving anyway */ });
+    } catch (e) { /* leaving anyway */ }
+    window.location.replace(form.getAttribute("data-quick-exit-to"));
   }
 
   var shiftPresses = [];
@@ -21,9 +33,8 @@
     if (shiftPresses.length >= 3) { quickExit(); }
   });
 
-  document.addEventListener("click", function (event) {
-    var target = event.target.closest && event.target.closest("[data-quick-exit]");
-    if (target) { quickExit(event); }
+  document.addEventListener("submit", function (event) {
+    if (event.target.matches && event.target.matches("form[data-quick-exit]")) { quickExit(event); }
   });
 
   // Passkey buttons only where the browser can use a passkey.

@@ -1,0 +1,77 @@
+"""Coming back without a bookmark or an email: the plan code, "Forget this
+device", and the plan's long private link turned off, on or renewed.
+
+Access to a plan goes through plans.views._get_plan_for_request (the private
+link, the signed-in owner, or a session that typed the plan's code).
+"""
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from plans import codes, services
+from plans.views import _get_plan_for_request
+
+
+@never_cache
+@require_POST
+def code_new(request: HttpRequest, key: str) -> HttpResponse:
+    """New code words, shown once on this page (never in a URL, an email or a log)."""
+    plan = _get_plan_for_request(request, key)
+    code = codes.plan_code_new(plan=plan)
+    codes.grant(request, plan)
+    return render(
+        request,
+        "plans/code_new.html",
+        {"plan": plan, "code": code, "words": code.split(), "low_key": plan.low_key},
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def code_enter(request: HttpRequest) -> HttpResponse:
+    context: dict[str, object] = {"tries_left": codes.tries_left(request)}
+    if request.method == "POST":
+        typed = request.POST.get("code", "")[:200]
+        try:
+            plan = codes.plan_for_code(request=request, code=typed)
+        except codes.TooManyTries:
+            return render(request, "plans/code_enter.html", {"too_many": True}, status=429)
+        if plan is not None:
+            codes.grant(request, plan)
+            return redirect(plan)
+        left = codes.tries_left(request)
+        context = {
+            "error": (
+                f"Those words did not open a plan. Check each word and try again."
+                f" You can try {left} more time{'s' if left != 1 else ''} for now."
+            ),
+            "tries_left": left,
+        }
+        return render(request, "plans/code_enter.html", context, status=400)
+    return render(request, "plans/code_enter.html", context)
+
+
+@never_cache
+@require_POST
+def forget_device(request: HttpRequest) -> HttpResponse:
+    """End this browser's visit: plans opened by code, answers, sign-in, our cookies."""
+    request.session.flush()
+    response = render(request, "plans/forgotten.html")
+    response["Clear-Site-Data"] = '"cookies", "storage"'
+    return response
+
+
+@require_POST
+def new_link(request: HttpRequest, key: str) -> HttpResponse:
+    """A new long private link; the old one stops working at once."""
+    plan = _get_plan_for_request(request, key)
+    if plan.owner_id is not None and plan.owner_id != request.user.pk:
+        raise Http404("No such plan")
+    services.plan_new_key(plan=plan)
+    messages.success(
+        request, "Your plan has a new private link. The old one does not work any more."
+    )
+    return redirect(plan)
