@@ -100,9 +100,8 @@ class GeneratedPlan:
 
 
 def reminders_default(profile: Profile) -> str:
-    if profile.someone_close_is_a_worry or not profile.safe_to_email:
-        return "off"
-    return "on"
+    """Off where someone close is a worry, or the email or this device is not safe."""
+    return "off" if careful(profile) else "on"
 
 
 def _note(candidate: Candidate, profile: Profile, moved: bool, quick: bool) -> str | None:

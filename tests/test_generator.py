@@ -272,6 +272,7 @@ def test_a_check_up_that_could_alert_someone_close_says_so():
         ({"adversaries": ["partner"]}, "off"),
         ({"adversaries": ["family"], "safe_to_email": True}, "off"),
         ({"adversaries": ["scammers"], "safe_to_email": False}, "off"),
+        ({"adversaries": ["scammers"], "safe_device": False}, "off"),
         ({"adversaries": ["scammers"]}, "on"),
     ],
 )

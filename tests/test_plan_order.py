@@ -6,6 +6,8 @@ the look-only checks, a total that never grows on a tick, same input same
 plan.
 """
 
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -386,3 +388,16 @@ def test_every_step_offered_fits_the_devices_the_person_has(profile):
     for slug in [*plan.slugs(), *(s.slug for s in plan.later)]:
         own = set(step(slug).platform_keys) & set(profile.devices)
         assert own or all(has[n] for n in step(slug).needs), slug
+
+
+def test_every_test_named_in_docs_plan_order_exists():
+    root = Path(__file__).resolve().parent.parent
+    named = set(re.findall(r"`(test_\w+)`", (root / "docs" / "plan-order.md").read_text()))
+    defined = set(
+        re.findall(
+            r"^def (test_\w+)",
+            "".join(p.read_text() for p in (root / "tests").glob("test_*.py")),
+            re.M,
+        )
+    )
+    assert named and named <= defined, sorted(named - defined)

@@ -266,3 +266,12 @@ def test_the_plan_page_still_shows_the_check_ups_in_the_weeks_ahead(client):
     checkup = next(s for s in plan.steps.all() if get_catalogue().step(s.slug).is_checkup)
     page = client.get(f"/p/{plan.key}/").content.decode()
     assert get_catalogue().step(checkup.slug).title in page
+
+
+def test_an_offered_step_that_could_alert_someone_close_says_so(client):
+    plan = make_plan(AT_RISK_ANSWERS)
+    offered = offers.when_ready(plan, list(plan.steps.all()))
+    page = client.get(f"/p/{plan.key}/").content.decode()
+    section = page[page.index("when-ready-heading") :]
+    assert any(s.may_alert for s in offered)
+    assert "Someone close could notice this change." in section
