@@ -180,7 +180,8 @@ def test_living_with_the_partner_with_email_not_safe_gets_a_private_email_first(
     assert weeks["private-email-account"] < weeks["email-passphrase"]
     assert "safer device" in " ".join(reasons(plan)["email-passphrase"])
     assert REASON_MAY_ALERT in reasons(plan)["email-passphrase"]
-    for unsafe in ("password-notebook", "find-my-device", "check-signed-in-devices"):
+    # Anyone who can unlock the phone can use its passkeys.
+    for unsafe in ("password-notebook", "find-my-device", "check-signed-in-devices", "passkeys"):
         assert unsafe not in weeks and unsafe not in offered
     assert "who-has-access" in weeks  # the safe alternative, with the helpline's note
     assert plan.reminders_default == "off"
