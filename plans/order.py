@@ -122,19 +122,20 @@ def link_reason(step: Step, profile: Profile, *, swapped_for_findable: bool = Fa
         return text
     if swapped_for_findable:
         return REASON_FINDABLE
+    by_weight = sorted(
+        profile.adversaries, key=lambda a: (a not in step.core_for, -step.mitigation(a))
+    )
     if profile.adversaries_given:
-        by_weight = sorted(
-            profile.adversaries,
-            key=lambda a: (a not in step.core_for, -step.mitigation(a)),
-        )
         for adversary in by_weight:
             if text := step.reason_for(adversary):
                 return text
+    # The step's own sentence for everyone says more than a worry's general one.
+    if text := step.reason_for(EVERYONE):
+        return text
+    if profile.adversaries_given:
         for adversary in by_weight:
             if adversary in step.core_for or step.mitigation(adversary) >= 2:
                 return ADVERSARY_REASONS[adversary]
-    if text := step.reason_for(EVERYONE):
-        return text
     if step.base_priority == 3:
         return REASON_EXPERTS
     common = any(step.mitigation(a) >= 2 for a in profile.adversaries)
@@ -233,7 +234,8 @@ def rank_steps(
         if step.slug == SAFETY_PLAN_SLUG:
             reasons = [REASON_SAFETY_FIRST, *reasons]
         elif step.look_only and close:
-            reasons = [REASON_LOOK_ONLY]
+            own = (step.reason_for(a) for a in profile.adversaries)
+            reasons = [next((text for text in own if text), REASON_LOOK_ONLY)]
         chosen[step.slug] = Candidate(
             step, tier, rank, rule, reasons, gated=gate and step.may_alert
         )

@@ -270,6 +270,8 @@ def test_every_reason_is_a_sentence_that_is_not_a_device_name_and_there_are_at_m
     for week in plan.weeks:
         for planned in week.steps:
             assert 1 <= len(planned.reasons) <= 2, planned.slug
+            first_sentences = {r.split(".")[0] for r in planned.reasons}
+            assert len(first_sentences) == len(planned.reasons), planned.reasons
             for reason in planned.reasons:
                 assert not reason.startswith("You use "), planned.slug
                 assert reason.endswith("."), reason
@@ -279,6 +281,13 @@ def test_a_lock_on_the_phone_is_never_explained_as_a_scam_worry():
     plan = plan_for(GRANDPARENT)
 
     assert not any("scam" in r.lower() for r in reasons(plan)["phone-screen-lock"])
+
+
+def test_a_core_step_says_what_it_does_for_this_person_not_a_general_worry_line():
+    plan = plan_for(PUBLIC_HARASSMENT_TARGET)
+
+    assert "reset all your other passwords" in " ".join(reasons(plan)["email-passphrase"])
+    assert "stolen password alone" in " ".join(reasons(plan)["two-step-email"])
 
 
 def test_the_persona_first_steps_shape_the_first_weeks_where_they_fit():
