@@ -320,9 +320,9 @@ property_test = settings(max_examples=150, deadline=None)
 @given(profile=profiles)
 def test_everyone_with_a_device_gets_the_core_by_week_8(profile):
     """By week 8; where safety steps come first (someone close, or a device or
-    email that is not safe), by week 11."""
+    email that is not safe), by week 10."""
     plan = generate(profile, get_catalogue())
-    limit = 11 if careful(profile) else 8
+    limit = 10 if careful(profile) else 8
 
     for kind, week in core_weeks(plan, profile).items():
         assert week <= limit, f"{kind} in week {week}"
