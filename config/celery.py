@@ -13,7 +13,8 @@ app.autodiscover_tasks()
 
 @app.on_after_configure.connect
 def _make_queue_folder(sender: Celery, **kwargs: object) -> None:
-    # The file-system broker of `make run` needs its folder to exist.
-    folder = sender.conf.broker_transport_options.get("data_folder_in")
-    if folder:
-        os.makedirs(folder, exist_ok=True)
+    # The file-system broker of `make run` needs its folders to exist.
+    options = sender.conf.broker_transport_options
+    for name in ("data_folder_in", "control_folder"):
+        if options.get(name):
+            os.makedirs(options[name], exist_ok=True)

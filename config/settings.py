@@ -46,7 +46,9 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Unset, links in emails point at the address gunicorn binds (make run's).
+_BIND = env.str("GUNICORN_BIND", default="127.0.0.1:8000").replace("0.0.0.0:", "127.0.0.1:")
+SITE_URL = env.str("SITE_URL", default=f"http://{_BIND}").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -172,6 +174,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = (
     else {
         "data_folder_in": str(CELERY_QUEUE_DIR),
         "data_folder_out": str(CELERY_QUEUE_DIR),
+        # Its exchange tables too, which would otherwise land in the working folder.
+        "control_folder": str(VAR_DIR / "celery-control"),
         "store_processed": False,
     }
 )
@@ -383,6 +387,11 @@ LOGGING = {
 }
 
 # --- Product --------------------------------------------------------------
+
+# Who runs the service and how to reach them: the footer, the privacy
+# notice and the accessibility statement name them.
+SERVICE_OPERATOR = env.str("SERVICE_OPERATOR", default="the Little Steps volunteers")
+CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="hello@localhost")
 
 # Where "Exit this page" goes: a neutral page on another site.
 QUICK_EXIT_URL = env.str("QUICK_EXIT_URL", default="https://www.metservice.com/")

@@ -6,6 +6,8 @@ from config import health, views
 urlpatterns = [
     path("", views.landing, name="landing"),
     path("exit-this-page", views.quick_exit_help, name="quick_exit_help"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("accessibility/", views.accessibility, name="accessibility"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("", include("personas.urls")),

@@ -11,3 +11,13 @@ def landing(request: HttpRequest) -> HttpResponse:
 @require_GET
 def quick_exit_help(request: HttpRequest) -> HttpResponse:
     return render(request, "quick_exit_help.html")
+
+
+@require_GET
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "privacy.html")
+
+
+@require_GET
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "accessibility.html")

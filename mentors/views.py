@@ -159,7 +159,8 @@ def invites(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _invite_context(request: HttpRequest, invite: Invite) -> dict[str, object]:
-    token = _new_token(request, invite)
+    # A link that no longer works is never shown again, nor its QR code.
+    token = _new_token(request, invite) if invite.get_state() == Invite.State.ACTIVE else None
     url = _invite_url(request, token) if token else ""
     # An SVG made here, inline in the page as a data: URI: no extra request, nothing unescaped.
     qr_data_uri = segno.make(url, error="m").svg_data_uri(scale=5, light="#fff") if url else ""

@@ -41,6 +41,8 @@ def first_step(w: World) -> str:
 MATRIX: dict[str, tuple | str] = {
     "landing": ("get", lambda w: "/", {}, EVERYONE),
     "quick_exit_help": ("get", lambda w: reverse("quick_exit_help"), {}, EVERYONE),
+    "privacy": ("get", lambda w: reverse("privacy"), {}, EVERYONE),
+    "accessibility": ("get", lambda w: reverse("accessibility"), {}, EVERYONE),
     "healthz": ("get", lambda w: "/healthz", {}, EVERYONE),
     "readyz": ("get", lambda w: "/readyz", {}, EVERYONE),
     "personas:start": ("get", lambda w: reverse("personas:start"), {}, dict.fromkeys(ACTORS, 302)),

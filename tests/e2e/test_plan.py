@@ -75,3 +75,35 @@ def test_the_plan_page_has_no_accessibility_problems_at_phone_and_desktop_widths
     assert page.locator("h1").count() == 1
     page.locator("details").first.evaluate("element => element.open = true")
     assert_accessible(page)
+
+
+def _plan_with_two_steps_this_week() -> tuple[Plan, list[str]]:
+    from tests.factories import make_plan
+
+    plan = make_plan()
+    week = next(w for w in range(1, 30) if plan.steps.filter(week=w).count() == 2)
+    plan.steps.filter(week__lt=week).update(status="done")
+    return plan, list(plan.steps.filter(week=week).values_list("slug", flat=True))
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])
+def test_a_weeks_second_step_has_its_own_buttons(browser, live_server, javascript):
+    from plans.catalogue import get_catalogue
+
+    plan, (first, second) = _plan_with_two_steps_this_week()
+    context = browser.new_context(
+        viewport={"width": 375, "height": 900},
+        base_url=live_server.url,
+        java_script_enabled=javascript,
+    )
+    page = context.new_page()
+    page.goto(f"/p/{plan.key}/")
+    title = get_catalogue().step(second).title
+    card = page.locator("section.card", has=page.get_by_role("heading", name=title))
+    if javascript:
+        assert_accessible(page)
+    card.get_by_role("button", name="Not now").click()
+    page.get_by_text("We moved it to a later week").wait_for()
+    assert plan.steps.get(slug=second).status == "not_now"
+    assert plan.steps.get(slug=first).status == "todo"
+    context.close()
