@@ -227,9 +227,11 @@ def generate(
         week += 1
 
     # What did not fit in the first season is offered, not scheduled: the
-    # few that answer this person's worries.
+    # few that answer this person's worries. An offered step has no week, so
+    # it could be done before the safety steps: none that may alert is
+    # offered where the safety steps come first.
     later += [c for c in pool if not c.step.is_checkup]
-    later = [c for c in later if _answers_a_worry(c, profile)][:WHEN_READY]
+    later = [c for c in later if _answers_a_worry(c, profile) and not c.gated][:WHEN_READY]
     end = max((w.number for w in weeks), default=first_week - 1)
     weeks.extend(_checkups(profile, catalogue, statuses, end, only))
     return GeneratedPlan(

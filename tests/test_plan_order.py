@@ -158,6 +158,7 @@ def test_a_person_whose_partner_checks_the_phone_looks_before_changing_anything(
     first_alert = min(w for s, w in weeks.items() if step(s).may_alert)
     assert first_alert >= 3
     assert first_alert > max(weeks[s] for s in look_only)
+    assert not any(step(s.slug).may_alert for s in plan.later)  # no week, so none that alert
     assert "device may not be safe" in " ".join(reasons(plan)["safer-device"])
 
 
