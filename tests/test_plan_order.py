@@ -222,6 +222,7 @@ def test_a_library_computer_only_gets_no_phone_router_or_own_computer_steps():
         assert "own_device" not in step(slug).needs and "phone" not in step(slug).needs
     assert weeks_of(plan)["email-passphrase"] <= 2
     assert weeks_of(plan)["two-step-email"] <= 4
+    assert "checkup-updates-backups" not in plan.slugs()  # no device of their own to update
 
 
 def test_an_iphone_only_person_gets_no_step_that_assumes_a_computer():
