@@ -8,7 +8,7 @@ persona.
 
 from dataclasses import dataclass
 
-from personas.catalogue import Persona, PersonaCatalogue
+from personas.catalogue import HABITS, Persona, PersonaCatalogue
 from personas.profile import CLOSE_ADVERSARIES, Profile
 
 DEVICE_WORDS = {
@@ -42,6 +42,11 @@ WORRY_POINTS = 2  # each shared worry
 CLOSE_WORRY_POINTS = 6  # someone close is a worry for both (or for neither)
 GROUP_POINTS = 2
 DEVICE_POINTS = 1  # each shared device, at most two
+# A person with most of the basics in place is past "has not got round to
+# them": the group's points go, and personas at ease with settings who are
+# not in that group score these instead.
+HAS_BASICS = 4  # habits out of six
+HABIT_POINTS = GROUP_POINTS
 MAX_SCORE = CAPABILITY_POINTS + VISIBILITY_POINTS + 3 * WORRY_POINTS + CLOSE_WORRY_POINTS
 MAX_SCORE += GROUP_POINTS + 2 * DEVICE_POINTS
 
@@ -95,7 +100,11 @@ def score(profile: Profile, persona: Persona, catalogue: PersonaCatalogue) -> Ma
         words = words.replace(" and ", ", ", 1) if words.count(" and ") > 1 else words
         points.append((WORRY_POINTS * min(3, len(shared)), 3, f"{name} worries about {words} too."))
 
-    if profile.group == persona.group:
+    has_basics = len(set(profile.habits) & set(HABITS)) >= HAS_BASICS
+    if has_basics:
+        if persona.capability >= 3 and persona.group != "knows":
+            points.append((HABIT_POINTS, 5, ""))
+    elif profile.group == persona.group:
         points.append((GROUP_POINTS, 5, f"Like you, {name} {GROUP_WORDS[persona.group]}."))
 
     shared_devices = [d for d in persona.devices if d in profile.devices]

@@ -44,7 +44,22 @@ CHANGES = (
 # Changes someone watching your phone or accounts could notice.
 NOTICEABLE_CHANGES = frozenset({"password", "remove_app", "sharing", "location"})
 SAFETY_PLAN_SLUG = "make-a-safety-plan"
+SAFER_DEVICE_SLUG = "safer-device"
 CHECKUP_CATEGORY = "checkups"
+# core_for: the worries for which a step is core, or "everyone" for the
+# experts' core (updates, screen lock, email password, two-step, backup).
+EVERYONE = "everyone"
+CORE_FOR = (EVERYONE, *ADVERSARIES)
+# if_someone_close: a step unsafe where someone close is a worry names its
+# safe alternative, or LEAVE_OUT.
+LEAVE_OUT = "leave-out"
+# needs: what an "any device" path assumes the person has.
+NEEDS = ("phone", "computer", "own_device")
+PHONES = frozenset({"iphone", "android"})
+COMPUTERS = frozenset({"windows", "mac", "chromebook", "shared_computer"})
+OWN_DEVICES = frozenset({"iphone", "android", "windows", "mac", "chromebook"})
+# reasons: a sentence naming the link between the step and one answer.
+REASON_KEYS = (*CORE_FOR, "findable", "email_not_safe", "device_not_safe")
 
 
 @dataclass(frozen=True)
@@ -81,6 +96,11 @@ class Step:
     sources: tuple[Source, ...]
     last_reviewed: datetime.date
     retired: bool
+    core_for: tuple[str, ...] = ()
+    look_only: bool = False
+    if_someone_close: str | None = None
+    needs: tuple[str, ...] = ()
+    reasons: tuple[tuple[str, str], ...] = ()
 
     @property
     def platform_keys(self) -> tuple[str, ...]:
@@ -98,9 +118,24 @@ class Step:
     def mitigation(self, adversary: str) -> int:
         return dict(self.mitigates).get(adversary, 0)
 
+    def reason_for(self, key: str) -> str | None:
+        return dict(self.reasons).get(key)
+
     def fits_devices(self, devices: Iterable[str]) -> bool:
+        """A how-to for one of the person's devices, or an any-device path
+        whose needs (a phone, a computer, a device of their own) they meet."""
+        devices = set(devices)
         keys = self.platform_keys
-        return "any" in keys or any(d in keys for d in devices)
+        if devices & set(keys):
+            return True
+        if "any" not in keys:
+            return False
+        has = {
+            "phone": bool(devices & PHONES),
+            "computer": bool(devices & COMPUTERS),
+            "own_device": bool(devices & OWN_DEVICES),
+        }
+        return all(has[need] for need in self.needs)
 
     def how_tos_for(self, devices: Iterable[str]) -> tuple[tuple[HowTo, ...], tuple[HowTo, ...]]:
         """The how-tos for the person's own devices first, then the others."""
@@ -158,6 +193,28 @@ def _mitigates(entry: Entry) -> tuple[tuple[str, int], ...]:
     return tuple(pairs)
 
 
+def _reasons(entry: Entry) -> tuple[tuple[str, str], ...]:
+    if "reasons" not in entry.data:
+        return ()
+    raw = entry.raw("reasons")
+    if not isinstance(raw, dict):
+        raise entry.fail("reasons", "must be a mapping of answer: sentence")
+    pairs = []
+    for key, text in raw.items():
+        if key not in REASON_KEYS:
+            raise entry.fail("reasons", f"'{key}' is not one of: {', '.join(REASON_KEYS)}")
+        if not isinstance(text, str) or not text.strip() or len(text) > 200:
+            raise entry.fail("reasons", f"the reason for '{key}' must be a sentence")
+        pairs.append((key, text.strip()))
+    return tuple(pairs)
+
+
+def _optional_choices(entry: Entry, field: str, allowed: Iterable[str]) -> tuple[str, ...]:
+    if field not in entry.data:
+        return ()
+    return entry.choices(field, allowed)
+
+
 def _step(item: object, file: Path, category: str, index: int) -> Step:
     entry = Entry(item, file, f"#{index + 1}")
     entry.entry = entry.slug("slug")
@@ -184,7 +241,16 @@ def _step(item: object, file: Path, category: str, index: int) -> Step:
         sources=read_sources(entry),
         last_reviewed=entry.date("last_reviewed"),
         retired=entry.boolean("retired"),
+        core_for=_optional_choices(entry, "core_for", CORE_FOR),
+        look_only=entry.boolean("look_only") if "look_only" in entry.data else False,
+        if_someone_close=(
+            entry.slug("if_someone_close") if "if_someone_close" in entry.data else None
+        ),
+        needs=_optional_choices(entry, "needs", NEEDS),
+        reasons=_reasons(entry),
     )
+    if step.look_only and (step.may_alert or step.changes != ("nothing",)):
+        raise entry.fail("look_only", "a look-only step changes nothing and cannot alert")
     if not step.changes:
         raise entry.fail("changes", "needs at least one item (use 'nothing' for none)")
     entry.check_no_unknown_fields()
@@ -209,6 +275,16 @@ def _check_references(steps: Mapping[str, Step], files: Mapping[str, Path]) -> N
             if prerequisite not in steps:
                 raise ContentError(
                     file, step.slug, "prerequisites", f"'{prerequisite}' is not a step"
+                )
+        close = step.if_someone_close
+        if close is not None and close != LEAVE_OUT:
+            alternative = steps.get(close)
+            if alternative is None or alternative.if_someone_close is not None:
+                raise ContentError(
+                    file,
+                    step.slug,
+                    "if_someone_close",
+                    f"must be '{LEAVE_OUT}' or the slug of a step safe for them, not '{close}'",
                 )
         if step.hides_you:
             alternative = steps.get(step.visibility)

@@ -65,6 +65,8 @@ def step_texts(step: Step) -> Iterator[tuple[str, str]]:
         yield "good_enough", step.good_enough
     yield "mentor_script", step.mentor_script
     yield "example", step.example
+    for key, reason in step.reasons:
+        yield f"reasons.{key}", reason
 
 
 def _where(step: Step) -> str:

@@ -43,6 +43,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from personas import catalogue as persona_catalogue
+from plans import offers
 from plans.catalogue import HowTo, Step, get_catalogue
 from plans.lowkey import NEUTRAL_TITLE, has_discreet_words, is_private_step
 from plans.models import Plan, PlanStep
@@ -289,6 +290,12 @@ def plan_pdf_html(*, plan: Plan, options: PrintOptions, mentor: Mentor | None = 
         "qr": qr_svg(plan_link(plan)) if options.qr else "",
         "careful": plan.someone_close_is_a_worry,
         "notes_lines": range(NOTES_LINES),
+        # Offered, not scheduled: titles only, and none a discreet plan would hide.
+        "when_ready": [
+            step
+            for step in offers.when_ready(plan, rows)
+            if not (options.discreet and is_private_step(step, step.platforms))
+        ],
     }
     return render_to_string("plans/pdf.html", context)
 

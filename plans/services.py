@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from personas import catalogue as persona_catalogue
 from personas.profile import Profile
 from plans.catalogue import StepCatalogue, get_catalogue
 from plans.generator import GeneratedPlan, generate
@@ -32,6 +33,12 @@ def _places(generated: GeneratedPlan) -> dict[str, tuple[int, int, list[str]]]:
         for week in generated.weeks
         for order, step in enumerate(week.steps, start=1)
     }
+
+
+def _first_steps(persona: str) -> tuple[str, ...]:
+    """The matched persona's first steps, which shape the first weeks."""
+    found = persona_catalogue.get_catalogue().personas.get(persona)
+    return found.first_steps if found else ()
 
 
 def _new_steps(plan: Plan, places: dict[str, tuple[int, int, list[str]]]) -> list[PlanStep]:
@@ -65,7 +72,8 @@ def plan_create(
     )
     plan.full_clean()
     plan.save()
-    steps = PlanStep.objects.bulk_create(_new_steps(plan, _places(generate(profile, catalogue))))
+    generated = generate(profile, catalogue, first_steps=_first_steps(persona))
+    steps = PlanStep.objects.bulk_create(_new_steps(plan, _places(generated)))
     logger.info("plan %s created with %s steps", plan.pk, len(steps))
     return plan
 
@@ -119,8 +127,16 @@ def plan_reflow(
     in a week that already has a closed step stay in that week too, so no
     week ends up with more than two steps. Only the steps whose place or
     status changes are written, in one upsert.
+
+    Re-flow moves the steps the plan has; it never adds one, so the total a
+    person sees never grows on a tick. A step put off ("not now") is not
+    placed before the week it was moved to, even when "this week was too
+    much" re-flows the plan after it.
     """
-    not_before = not_before or {}
+    not_before = dict(not_before or {})
+    for step in steps:
+        if step.status == PlanStep.Status.NOT_NOW and step.slug not in not_before:
+            not_before[step.slug] = step.week
     catalogue = catalogue or get_catalogue()
     written = {s.slug: s for s in changed}
     new: list[PlanStep] = []
@@ -142,6 +158,8 @@ def plan_reflow(
             first_week=first_week,
             not_before=not_before,
             pace=plan.pace,
+            first_steps=_first_steps(plan.persona),
+            only={s.slug for s in steps if s.slug not in settled},
         )
         wanted = _places(generated)
         old = {s.slug: s for s in steps if s.slug not in settled}

@@ -21,7 +21,7 @@ from accounts.http import AuthenticatedHttpRequest
 from config.htmx import HtmxHttpRequest
 from personas import catalogue as persona_catalogue
 from personas.views import chosen_match, clear_assessment, session_profile
-from plans import codes, hooks, makers, privacy, regions, services
+from plans import codes, hooks, makers, offers, privacy, regions, services
 from plans.catalogue import HowTo, Step, get_catalogue
 from plans.models import Plan, PlanStep, ReminderSettings
 
@@ -92,6 +92,8 @@ def _plan_context(request: HttpRequest, plan: Plan) -> dict[str, object]:
         "this_week": this_week[0] if this_week else None,
         "also_this_week": this_week[1:],
         "weeks_ahead": weeks[1:],
+        # Called by the template only when the kept fragment is drawn again.
+        "when_ready": lambda: offers.when_ready(plan, rows),
         "done": [s for s in closed if s.row.status == PlanStep.Status.DONE],
         "already": [s for s in closed if s.row.status == PlanStep.Status.ALREADY],
         "done_count": len(closed),

@@ -9,6 +9,7 @@ from personas.catalogue import (
     CAPABILITY,
     DEVICES,
     GROUPS,
+    HABITS,
     VISIBILITY,
     Persona,
     PersonaCatalogue,
@@ -171,3 +172,19 @@ def test_a_persona_that_shares_everything_scores_a_perfect_match():
         devices=("android", "windows"),
     )
     assert best_match(profile_like(persona), catalogue_of(persona)).score == 1
+
+
+def test_a_person_with_every_habit_is_not_told_they_have_not_got_round_to_them():
+    expert = profile(capability=4, habits=list(HABITS), group="knows", adversaries=["scammers"])
+
+    ranking = rank(expert, CATALOGUE)
+
+    assert all("has not got round to them" not in r for m in ranking for r in m.reasons)
+    assert ranking[0].persona.group != "knows"
+    assert ranking[0].persona.capability >= 3
+
+
+def test_a_person_without_the_habits_who_knows_what_to_do_still_matches_their_group():
+    person = profile(capability=2, habits=[], group="knows", adversaries=["scammers", "thieves"])
+
+    assert best_match(person, CATALOGUE).persona.group == "knows"

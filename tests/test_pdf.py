@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.html import escape
 from pypdf import PdfReader
 
 from personas.catalogue import get_catalogue as persona_catalogue
-from plans import pdf, pdf_cache, services
+from plans import offers, pdf, pdf_cache, services
 from plans.catalogue import get_catalogue
 from plans.models import Plan, PlanStep
 from tests.factories import AT_RISK_ANSWERS, make_plan
@@ -174,7 +175,8 @@ def test_discreet_mode_is_on_by_default_where_someone_close_is_a_worry(client):
 
 
 def test_discreet_mode_can_be_turned_off_and_the_qr_code_asked_for(client):
-    plan = keep_weeks(make_plan(AT_RISK_ANSWERS), 3)
+    # Past the safety steps of the first weeks, to the first change that may alert.
+    plan = keep_weeks(make_plan(AT_RISK_ANSWERS), 8)
     text = text_of(fetch_pdf(client, plan, "discreet=off"))
     assert "My Little Steps plan" in text
     assert get_catalogue().step("make-a-safety-plan").title in text
@@ -424,3 +426,20 @@ def test_the_printed_plan_names_the_helper_the_person_shares_with(client):
     mentorship.save()
     plan.refresh_from_db()
     assert "Aroha" not in text_of(fetch_pdf(client, plan, "paper=letter"))
+
+
+def test_the_printed_plan_lists_the_steps_offered_when_you_are_ready():
+    plan = make_plan()
+    offered = offers.when_ready(plan, list(plan.steps.all()))
+    html = pdf.plan_pdf_html(plan=plan, options=pdf.PrintOptions(discreet=False, qr=False))
+    assert "When you&#x27;re ready" in html or "When you're ready" in html
+    assert escape(offered[0].title) in html
+
+
+def test_a_discreet_printed_plan_leaves_telling_offered_steps_out():
+    plan = make_plan(AT_RISK_ANSWERS)
+    offered = offers.when_ready(plan, list(plan.steps.all()))
+    html = pdf.plan_pdf_html(plan=plan, options=pdf.PrintOptions(discreet=True, qr=False))
+    for step in offered:
+        if step.may_alert or step.category == "at-home":
+            assert escape(step.title) not in html

@@ -71,3 +71,36 @@ def test_a_file_that_is_not_an_answers_object_is_refused_kindly(tmp_path, conten
     with pytest.raises(CommandError) as error:
         call_command("plan", "preview", "--answers", str(bad))
     assert error.value.returncode == 2
+
+
+def test_explain_shows_the_tier_and_the_rule_that_placed_each_step(capsys):
+    out = preview(
+        capsys,
+        str(BASE_DIR / "docs" / "sample-answers" / "living-with-partner-email-not-safe.json"),
+        "--explain",
+    )
+    assert "[safety] safety: the helpline or safety plan comes first" in out
+    assert "[core] core for everyone: updates" in out
+    assert "held to week 3 and after the safety steps: may alert" in out
+    assert "Left out or swapped" in out
+    assert "password-notebook: unsafe where someone close is a worry" in out
+
+
+def test_the_json_names_each_step_tier_and_rule_and_the_steps_offered_later(capsys):
+    data = json.loads(
+        preview(
+            capsys,
+            str(BASE_DIR / "docs" / "sample-answers" / "every-habit-capability-4.json"),
+            "--format",
+            "json",
+        )
+    )
+    tiers = {s["tier"] for w in data["weeks"] for s in w["steps"]}
+    assert tiers <= {"safety", "core", "worry", "general", "checkup"}
+    assert all(s["rule"] for w in data["weeks"] for s in w["steps"])
+    assert data["when_ready"] and all(s["rule"] for s in data["when_ready"])
+
+
+@pytest.mark.parametrize("path", sorted((BASE_DIR / "docs" / "sample-answers").glob("*.json")))
+def test_every_sample_answers_file_previews(capsys, path):
+    assert "Week 1 (" in preview(capsys, str(path), "--explain")

@@ -3,8 +3,11 @@ import re
 import pytest
 from django.test import Client
 
+from personas.profile import Profile
+from plans import offers
 from plans.catalogue import get_catalogue
 from plans.models import Plan, PlanStep
+from plans.order import rank_steps
 from tests.factories import AT_RISK_ANSWERS, finish_assessment, make_plan
 
 pytestmark = pytest.mark.django_db
@@ -171,7 +174,10 @@ def _plan_of_size(size: int) -> Plan:
     keep = list(plan.steps.order_by("week", "order").values_list("pk", flat=True)[:size])
     plan.steps.exclude(pk__in=keep).delete()
     have = set(plan.steps.values_list("slug", flat=True))
-    spare = [s.slug for s in get_catalogue().active() if s.slug not in have]
+    # Steps the planner ranks for this person and that need no other step
+    # first, so a re-flow keeps them (it drops steps that cannot be done).
+    ranked, _ = rank_steps(Profile.from_dict(plan.profile), get_catalogue())
+    spare = [c.step.slug for c in ranked if c.step.slug not in have and not c.step.prerequisites]
     missing = size - len(keep)
     PlanStep.objects.bulk_create(
         PlanStep(plan=plan, week=30 + i, order=1, slug=slug, reasons=["A reason."])
@@ -242,3 +248,30 @@ def test_a_tick_with_htmx_needs_the_same_few_queries_whatever_the_plan(
         assert response.status_code == 200
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_the_plan_page_offers_steps_when_you_are_ready_outside_the_count(client):
+    plan = make_plan()
+    offered = offers.when_ready(plan, list(plan.steps.all()))
+    page = client.get(f"/p/{plan.key}/").content.decode()
+    assert offered
+    assert "When you&#x27;re ready" in page or "When you're ready" in page
+    assert offered[0].title in page
+    assert f"of {plan.steps.count()} steps" in page
+    assert not any(s.slug in {o.slug for o in offered} for s in plan.steps.all())
+
+
+def test_the_plan_page_still_shows_the_check_ups_in_the_weeks_ahead(client):
+    plan = make_plan()
+    checkup = next(s for s in plan.steps.all() if get_catalogue().step(s.slug).is_checkup)
+    page = client.get(f"/p/{plan.key}/").content.decode()
+    assert get_catalogue().step(checkup.slug).title in page
+
+
+def test_no_step_offered_when_you_are_ready_could_alert_someone_close(client):
+    plan = make_plan(AT_RISK_ANSWERS)
+    offered = offers.when_ready(plan, list(plan.steps.all()))
+    page = client.get(f"/p/{plan.key}/").content.decode()
+    assert offered
+    assert offered[0].title in page
+    assert not any(s.may_alert for s in offered)

@@ -1,8 +1,11 @@
-"""`manage.py plan preview --answers FILE.json [--format json|text]`.
+"""`manage.py plan preview --answers FILE.json [--format json|text] [--explain]`.
 
 A stable machine interface for content review and tests: the profile, the
-persona and the weeks of the plan that a set of answers would get. The
-answers file uses the keys documented in README.md ("Answers file").
+persona and the weeks of the plan that a set of answers would get, then
+the steps offered "when you're ready". The JSON always names each step's
+tier and the rule that placed it; --explain adds them to the text, with
+the steps left out or swapped and why. The answers file uses the keys
+documented in README.md ("Answers file").
 """
 
 import json
@@ -24,7 +27,7 @@ def preview(answers: Any) -> dict[str, Any]:
     personas = persona_catalogue.get_catalogue()
     steps = step_catalogue.get_catalogue()
     match = best_match(profile, personas)
-    plan = generate(profile, steps)
+    plan = generate(profile, steps, first_steps=match.persona.first_steps)
     weeks = []
     for week in plan.weeks:
         shown = []
@@ -40,6 +43,8 @@ def preview(answers: Any) -> dict[str, Any]:
                     "platforms": list(step.platform_keys),
                     "may_alert": step.may_alert,
                     "reasons": list(planned.reasons),
+                    "tier": planned.tier,
+                    "rule": planned.rule,
                     "text": {
                         "summary": step.summary,
                         "why": step.why,
@@ -49,6 +54,16 @@ def preview(answers: Any) -> dict[str, Any]:
                 }
             )
         weeks.append({"week": week.number, "steps": shown})
+    later = [
+        {
+            "slug": planned.slug,
+            "title": steps.step(planned.slug).title,
+            "minutes": steps.step(planned.slug).minutes,
+            "reasons": list(planned.reasons),
+            "rule": planned.rule,
+        }
+        for planned in plan.later
+    ]
     return {
         "profile": profile.to_dict(),
         "persona": {
@@ -60,10 +75,12 @@ def preview(answers: Any) -> dict[str, Any]:
         "reminders_default": plan.reminders_default,
         "catalogue_version": steps.version,
         "weeks": weeks,
+        "when_ready": later,
+        "left_out": [{"slug": slug, "why": why} for slug, why in plan.left_out],
     }
 
 
-def as_text(data: dict[str, Any]) -> str:
+def as_text(data: dict[str, Any], *, explain: bool = False) -> str:
     profile = data["profile"]
     persona = data["persona"]
     lines = [
@@ -89,6 +106,18 @@ def as_text(data: dict[str, Any]) -> str:
                 f"  * {step['title']} ({step['minutes']} min, level {step['capability']}){flag}"
             )
             lines.extend(f"      - {reason}" for reason in step["reasons"])
+            if explain:
+                lines.append(f"      [{step['tier']}] {step['rule']}")
+    if data["when_ready"]:
+        lines.append("")
+        lines.append(f"When you're ready ({len(data['when_ready'])} steps, offered, not scheduled)")
+        for step in data["when_ready"]:
+            rule = f"  [{step['rule']}]" if explain else ""
+            lines.append(f"  * {step['title']} ({step['minutes']} min){rule}")
+    if explain and data["left_out"]:
+        lines.append("")
+        lines.append("Left out or swapped")
+        lines.extend(f"  * {item['slug']}: {item['why']}" for item in data["left_out"])
     return "\n".join(lines)
 
 
@@ -100,6 +129,11 @@ class Command(BaseCommand):
         show = sub.add_parser("preview", help="preview a plan from an answers file")
         show.add_argument("--answers", required=True, type=Path, help="a JSON answers file")
         show.add_argument("--format", choices=("json", "text"), default="text")
+        show.add_argument(
+            "--explain",
+            action="store_true",
+            help="with each step, its tier and the rule that placed it",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["answers"]
@@ -116,4 +150,4 @@ class Command(BaseCommand):
         if options["format"] == "json":
             self.stdout.write(json.dumps(data, indent=2, ensure_ascii=False))
         else:
-            self.stdout.write(as_text(data))
+            self.stdout.write(as_text(data, explain=options["explain"]))
