@@ -70,7 +70,12 @@ def _reminder_context(
                 "time_zone": reminder.time_zone,
             }
             if reminder
-            else {"active": False, "weekday": 0, "local_time": "09:00", "time_zone": ""}
+            else {
+                "active": False,
+                "weekday": 0,
+                "local_time": "09:00",
+                "time_zone": schedule.REGION_TIME_ZONES.get(plan.region, ""),
+            }
         )
         form = ReminderForm(initial=initial)
     feed_url = ""
@@ -95,7 +100,9 @@ def _reminder_context(
         "form": form,
         "weekdays": WEEKDAY_CHOICES,
         "zones": zones,
-        "zone_chosen": bool(reminder and reminder.active) or bool(chosen),
+        # Chosen by the person (not only suggested by the plan's country): the
+        # browser's own zone is not put in its place (static/js/timezone.js).
+        "zone_chosen": reminder is not None or form.is_bound,
         "feed_url": feed_url,
         "webcal_url": feed_url.replace("https://", "webcal://").replace("http://", "webcal://"),
     }

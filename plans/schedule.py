@@ -35,6 +35,16 @@ COMMON_TIME_ZONES: dict[str, str] = {
     "Pacific/Honolulu": "United States (Hawaii)",
     "UTC": "World time (UTC)",
 }
+# Where no browser said (JavaScript off), the plan's country suggests its
+# main clock; the person can change it.
+REGION_TIME_ZONES = {
+    "nz": "Pacific/Auckland",
+    "au": "Australia/Sydney",
+    "uk": "Europe/London",
+    "us": "America/New_York",
+    "ie": "Europe/Dublin",
+    "ca": "America/Toronto",
+}
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 

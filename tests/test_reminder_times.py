@@ -78,3 +78,25 @@ def test_a_zone_the_browser_suggested_is_kept_and_named_as_a_place(client, djang
     assert client.post(url, form).status_code == 302
     page = client.get(url).content.decode()
     assert '<option value="Europe/Berlin" selected>Berlin (Europe)</option>' in page
+
+
+def test_without_a_browser_guess_the_plans_country_suggests_the_time_zone(
+    client, django_user_model
+):
+    from plans import services
+
+    user = django_user_model.objects.create_user(email="ann@example.org")
+    EmailAddress.objects.create(user=user, email="ann@example.org", primary=True, verified=True)
+    plan = make_plan(owner=user)
+    client.force_login(user)
+    url = reverse("plans:reminders", args=[plan.key])
+    for region, zone in [
+        ("nz", "Pacific/Auckland"),
+        ("uk", "Europe/London"),
+        ("ca", "America/Toronto"),
+    ]:
+        services.plan_set_region(plan=plan, region=region)
+        page = client.get(url).content.decode()
+        assert re.search(rf'<option value="{re.escape(zone)}" selected>', page), region
+        # Where JavaScript runs, the browser's own zone may still take its place.
+        assert "data-browser-time-zone" in page
