@@ -231,14 +231,21 @@ def generate(
     # it could be done before the safety steps: none that may alert is
     # offered where the safety steps come first.
     later += [c for c in pool if not c.step.is_checkup]
-    later = [c for c in later if _answers_a_worry(c, profile) and not c.gated][:WHEN_READY]
+    offered: list[Candidate] = []
+    reachable = satisfied | set(placed)
+    for c in later:
+        wanted = _answers_a_worry(c, profile) and not c.gated and len(offered) < WHEN_READY
+        if wanted and all(p in reachable for p in c.step.prerequisites):
+            offered.append(c)
+            reachable.add(c.step.slug)
     end = max((w.number for w in weeks), default=first_week - 1)
     weeks.extend(_checkups(profile, catalogue, statuses, end, only))
     return GeneratedPlan(
         weeks=tuple(weeks),
         reminders_default=reminders_default(profile),
         later=tuple(
-            PlannedStep(c.step.slug, (REASON_LATER, *c.reasons[:1]), "later", c.rule) for c in later
+            PlannedStep(c.step.slug, (REASON_LATER, *c.reasons[:1]), "later", c.rule)
+            for c in offered
         ),
         left_out=tuple(left_out),
     )

@@ -413,3 +413,15 @@ def test_every_test_named_in_docs_plan_order_exists():
         )
     )
     assert named and named <= defined, sorted(named - defined)
+
+
+@property_test
+@given(profile=profiles)
+def test_a_step_offered_when_you_are_ready_never_needs_a_step_the_person_cannot_have(profile):
+    plan = generate(profile, get_catalogue())
+    have = set(plan.slugs()) | {
+        s.slug for s in get_catalogue().active() if s.covers_habit in profile.habits
+    }
+    for offered in plan.later:
+        assert all(p in have for p in step(offered.slug).prerequisites), offered.slug
+        have.add(offered.slug)
