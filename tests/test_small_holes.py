@@ -107,6 +107,11 @@ def test_asking_for_a_code_takes_as_long_for_a_known_address_as_for_a_new_one():
 
 
 def test_the_admin_sign_in_refuses_the_eleventh_try_in_a_minute(client):
+    # The limit counts in fixed one-minute windows: start early in one, so
+    # that a slow machine does not carry the tries over into the next.
+    into_window = time.time() % 60
+    if into_window > 40:
+        time.sleep(60 - into_window + 0.1)
     statuses = [
         client.post("/admin/login/", {"username": "x@example.org", "password": "guess"}).status_code
         for _ in range(11)
