@@ -4,10 +4,15 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from plans import makers
+
 
 @require_GET
 def landing(request: HttpRequest) -> HttpResponse:
-    return render(request, "landing.html")
+    # A way back to the plan this browser made; never for a low-key plan, whose
+    # page must not be announced to whoever opens the browser next.
+    made = makers.last_made(request)
+    return render(request, "landing.html", {"my_plan": made if made and not made.low_key else None})
 
 
 @require_GET

@@ -26,6 +26,7 @@ from personas.questions import Question, applicable, build_questions, first_unan
 
 SESSION_KEY = "assessment"
 CHOSEN_KEY = "assessment_persona"
+MADE_URL_KEY = "assessment_made_url"
 RESULT_CHOICES = 3
 
 
@@ -60,9 +61,22 @@ def chosen_match(request: HttpRequest, profile: Profile, catalogue: PersonaCatal
     return matches[0]
 
 
-def clear_assessment(request: HttpRequest) -> None:
+def clear_assessment(request: HttpRequest, *, made_url: str = "") -> None:
+    """The answers are used up. made_url: where what was made from them lives
+    (a plan's page), for a person who comes back with Back and presses on."""
     request.session.pop(SESSION_KEY, None)
     request.session.pop(CHOSEN_KEY, None)
+    if made_url:
+        request.session[MADE_URL_KEY] = made_url
+
+
+def _back_to_what_was_made(request: HttpRequest) -> HttpResponse | None:
+    """After Back from a finished assessment: what it made, not question 1."""
+    made_url = request.session.get(MADE_URL_KEY)
+    if not made_url or session_answers(request):
+        return None
+    messages.info(request, "You answered these questions already. Here is your plan.")
+    return redirect(made_url)
 
 
 def _question_or_404(slug: str) -> Question:
@@ -160,6 +174,8 @@ def question_view(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 def result(request: HttpRequest) -> HttpResponse:
     profile = session_profile(request)
     if profile is None:
+        if back := _back_to_what_was_made(request):
+            return back
         messages.info(request, "We need a few more answers first. They only take a minute.")
         return redirect("personas:start")
     catalogue = get_catalogue()
@@ -186,6 +202,8 @@ def result(request: HttpRequest) -> HttpResponse:
 def others(request: HttpRequest) -> HttpResponse:
     profile = session_profile(request)
     if profile is None:
+        if back := _back_to_what_was_made(request):
+            return back
         messages.info(request, "We need a few more answers first. They only take a minute.")
         return redirect("personas:start")
     catalogue = get_catalogue()

@@ -25,6 +25,12 @@ def plan_maker_remember(*, request: HttpRequest, plan: Plan) -> None:
     request.session[MADE_SESSION_KEY] = [*made, plan.pk][-REMEMBERED:]
 
 
+def last_made(request: HttpRequest) -> Plan | None:
+    """The plan this session built last, while its link still opens it."""
+    made = request.session.get(MADE_SESSION_KEY, [])
+    return Plan.objects.filter(pk=made[-1], link_enabled=True).first() if made else None
+
+
 def is_plan_maker(request: HttpRequest, plan: Plan) -> bool:
     """The session that built this plan, or one that typed its plan code (plans.codes)."""
     return plan.pk in request.session.get(MADE_SESSION_KEY, []) or codes.has_access(request, plan)

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.http import AuthenticatedHttpRequest
 from config.htmx import HtmxHttpRequest
 from personas import catalogue as persona_catalogue
-from personas.views import chosen_match, clear_assessment, session_profile
+from personas.views import chosen_match, clear_assessment, session_answers, session_profile
 from plans import codes, hooks, makers, offers, privacy, regions, services
 from plans.catalogue import HowTo, Step, get_catalogue
 from plans.models import Plan, PlanStep, ReminderSettings
@@ -116,6 +116,11 @@ def _plan_context(request: HttpRequest, plan: Plan) -> dict[str, object]:
 def create(request: HttpRequest) -> HttpResponse:
     profile = session_profile(request)
     if profile is None:
+        # Back after "Build my plan", and pressed again: the plan is made already.
+        made = makers.last_made(request)
+        if made is not None and not session_answers(request):
+            messages.info(request, "You answered these questions already. Here is your plan.")
+            return redirect(made)
         messages.info(request, "We need a few more answers before we can make your plan.")
         return redirect("personas:start")
     match = chosen_match(request, profile, persona_catalogue.get_catalogue())
@@ -126,7 +131,7 @@ def create(request: HttpRequest) -> HttpResponse:
         profile=profile, persona=match.persona.slug, owner=owner, region=region
     )
     makers.plan_maker_remember(request=request, plan=plan)
-    clear_assessment(request)
+    clear_assessment(request, made_url=plan.get_absolute_url())
     if plan.leave_no_trace:
         messages.success(
             request,
