@@ -59,6 +59,7 @@ LAYOUT_VERSION = 1
 FILENAME = "my-plan.pdf"
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 DEFAULT_PAPER = "a4"
+FRIDGE_ROWS = 20  # steps on page 1 in its largest type
 NOTES_LINES = 18  # fills the notes page on A4 and on US Letter
 Mentor = tuple[str, str]
 
@@ -167,6 +168,7 @@ class PrintedStep:
     done: bool
     private: bool
     may_alert: bool
+    checkup: bool = False
 
 
 @dataclass(frozen=True)
@@ -178,6 +180,11 @@ class PrintedWeek:
     @property
     def minutes(self) -> int:
         return sum(s.minutes for s in self.steps)
+
+    @property
+    def is_checkup(self) -> bool:
+        """A check-up week, after the first season's weekly steps."""
+        return all(s.checkup for s in self.steps)
 
 
 def _printed_step(
@@ -197,6 +204,7 @@ def _printed_step(
             done=row.is_closed,
             private=True,
             may_alert=False,
+            checkup=step.is_checkup,
         )
     return PrintedStep(
         title=step.title,
@@ -207,6 +215,7 @@ def _printed_step(
         done=row.is_closed,
         private=False,
         may_alert=step.may_alert,
+        checkup=step.is_checkup,
     )
 
 
@@ -278,12 +287,18 @@ def plan_pdf_html(*, plan: Plan, options: PrintOptions, mentor: Mentor | None = 
         mentor_note = mentor[1] or ""
         if options.discreet and has_discreet_words(mentor_note):
             mentor_note = ""
+    weeks = _weeks(plan, rows, options)
     context = {
         "plan": plan,
         "options": options,
         "title": NEUTRAL_TITLE if options.discreet else "My Little Steps plan",
         "persona_name": persona.name if persona else "",
-        "weeks": _weeks(plan, rows, options),
+        # Page 1, for the fridge: a line and a box for each step of the first
+        # season; the pages after it explain those weeks only.
+        "weeks": [w for w in weeks if not w.is_checkup],
+        "checkups": [w for w in weeks if w.is_checkup],
+        # A longer season still fits its one page, in slightly smaller type.
+        "long_season": sum(len(w.steps) for w in weeks if not w.is_checkup) > FRIDGE_ROWS,
         "done": _done(plan, rows, options),
         "mentor_name": mentor[0] if mentor else "",
         "mentor_note": mentor_note,
