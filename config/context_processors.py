@@ -3,4 +3,6 @@ from django.http import HttpRequest
 
 
 def site(request: HttpRequest) -> dict[str, object]:
-    return {"QUICK_EXIT_URL": settings.QUICK_EXIT_URL}
+    # low_key: a low-key plan's views set it True (neutral titles in base.html);
+    # always defined, so no page's template looks up a missing name.
+    return {"QUICK_EXIT_URL": settings.QUICK_EXIT_URL, "low_key": False}

@@ -288,7 +288,7 @@ def delete(request: HttpRequest, key: str) -> HttpResponse:
             return redirect("plans:delete", key=plan.key)
         privacy.plan_delete(plan=plan)
         return redirect("plans:deleted")
-    return render(request, "plans/delete.html", {"plan": plan})
+    return render(request, "plans/delete.html", {"plan": plan, "low_key": plan.low_key})
 
 
 @require_GET
