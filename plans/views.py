@@ -98,6 +98,8 @@ def _plan_context(request: HttpRequest, plan: Plan) -> dict[str, object]:
         "total_count": len(rows),
         "is_owner": is_owner,
         "has_code_access": codes.has_access(request, plan),
+        # A saved plan's settings are its owner's to change.
+        "can_change": plan.owner_id is None or is_owner,
         # Back from signing in to save: offer the Save button first.
         "saving": request.GET.get("saving") == "1" and plan.owner_id is None,
         "careful": plan.someone_close_is_a_worry,
@@ -238,7 +240,8 @@ def set_link(request: HttpRequest, key: str) -> HttpResponse:
 
 @require_POST
 def set_low_key(request: HttpRequest, key: str) -> HttpResponse:
-    plan = _get_plan_for_request(request, key)
+    # A saved plan's owner only: someone who found the link must not turn it off.
+    plan = _get_plan_for_owner_or_link(request, key)
     choice = request.POST.get("low_key")
     if choice not in {"on", "off"}:
         messages.error(request, "That did not work. Please use the button again.")
@@ -253,7 +256,7 @@ def set_low_key(request: HttpRequest, key: str) -> HttpResponse:
 
 @require_POST
 def set_region(request: HttpRequest, key: str) -> HttpResponse:
-    plan = _get_plan_for_request(request, key)
+    plan = _get_plan_for_owner_or_link(request, key)
     try:
         services.plan_set_region(plan=plan, region=request.POST.get("region", ""))
     except services.RegionError as error:
