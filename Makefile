@@ -10,7 +10,7 @@ PY := $(BIN)/python
 TEST_DEBIAN_PACKAGES := chromium poppler-utils haproxy
 TEST_COMMANDS := /usr/bin/chromium /usr/bin/pdftoppm /usr/sbin/haproxy
 
-.PHONY: run test lint format check-system-packages bench clean
+.PHONY: run banner test lint format check-system-packages bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -30,10 +30,15 @@ var:
 run: $(VENV)/.stamp-run | var
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py collectstatic --noinput --verbosity 0
+	@$(MAKE) --no-print-directory banner
+	@# exec: honcho itself gets make's SIGTERM (or Ctrl-C) and stops all three.
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} PATH="$(CURDIR)/$(BIN):$$PATH" exec $(BIN)/honcho start
+
+# The address gunicorn binds (config/gunicorn.py reads the same variable).
+banner:
 	@echo
-	@echo "  Little Steps is starting at http://127.0.0.1:8000  (Ctrl-C stops everything)"
+	@echo "  Little Steps is starting at http://$${GUNICORN_BIND:-127.0.0.1:8000}  (Ctrl-C stops everything)"
 	@echo
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start
 
 check-system-packages:
 	@missing=""; for cmd in $(TEST_COMMANDS); do [ -x $$cmd ] || missing="yes"; done; \

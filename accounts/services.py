@@ -4,6 +4,7 @@ import datetime
 
 from allauth.account.models import EmailAddress
 from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -38,7 +39,36 @@ def user_get_or_create_for_code(*, email: str) -> User | None:
         except IntegrityError:
             # Another request made the same account a moment ago.
             user = User.objects.filter(email__iexact=email).first()
+        except ValidationError:
+            return None  # no account can have this address (the sign-in form says why first)
     return user if user is not None and user.is_active else None
+
+
+@transaction.atomic
+def user_delete(*, user: User) -> None:
+    """Delete an account and everything tied to it.
+
+    Each of its plans goes the way "Delete my plan" takes (plans.privacy: its
+    rows and its cached copies); then the account's sessions, wherever it is
+    signed in; then the account itself, which takes its email addresses,
+    passkeys, sign-in records and mentor profile (with its invites and the
+    people who shared with it) by cascade.
+    """
+    # Plans build on accounts; deleting an account is the one way back.
+    from plans import privacy
+
+    for plan in user.plans.all():
+        privacy.plan_delete(plan=plan)
+    user_id = str(user.pk)
+    live = Session.objects.filter(expire_date__gte=timezone.now())
+    Session.objects.filter(
+        session_key__in=[
+            s.session_key
+            for s in live.iterator()
+            if s.get_decoded().get("_auth_user_id") == user_id
+        ]
+    ).delete()
+    User.objects.filter(pk=user.pk).delete()
 
 
 def users_delete_unconfirmed(*, older_than: datetime.timedelta) -> int:

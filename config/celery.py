@@ -1,8 +1,10 @@
 """The Celery app. Its settings live in config/settings.py under CELERY_*."""
 
 import os
+from typing import Any
 
 from celery import Celery
+from celery.signals import task_postrun, task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -13,7 +15,25 @@ app.autodiscover_tasks()
 
 @app.on_after_configure.connect
 def _make_queue_folder(sender: Celery, **kwargs: object) -> None:
-    # The file-system broker of `make run` needs its folder to exist.
-    folder = sender.conf.broker_transport_options.get("data_folder_in")
-    if folder:
-        os.makedirs(folder, exist_ok=True)
+    # The file-system broker of `make run` needs its folders to exist.
+    options = sender.conf.broker_transport_options
+    for name in ("data_folder_in", "control_folder"):
+        if options.get(name):
+            os.makedirs(options[name], exist_ok=True)
+
+
+@task_prerun.connect
+@task_postrun.connect
+def _close_old_connections(**kwargs: Any) -> None:
+    """What Django does around every request, around every task.
+
+    Workers keep their database connection between tasks (CELERY_DB_REUSE_MAX).
+    Without this, a connection the database dropped (a restart, a failover,
+    pg_terminate_backend) was used again by every task after it, and each
+    failed until the worker was restarted. Now a broken or too old connection
+    is closed, and the next query checks its connection first
+    (CONN_HEALTH_CHECKS) and opens a new one if needed.
+    """
+    from django.db import close_old_connections
+
+    close_old_connections()

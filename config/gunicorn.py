@@ -5,7 +5,6 @@ Run as: gunicorn --config config/gunicorn.py config.wsgi
 
 import gc
 import os
-import re
 import signal
 import threading
 from collections.abc import MutableMapping
@@ -13,6 +12,8 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from gunicorn.glogging import Logger
+
+from config.logs import RedactingFilter, redact, redact_path
 
 if TYPE_CHECKING:
     from gunicorn.glogging import _AtomsDict
@@ -47,46 +48,6 @@ forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1"
 # default): nothing uses it, the home folder is read-only in the container,
 # and instances side by side would share one path.
 control_socket_disable = True
-
-# Paths whose segments after the prefix hold private keys or tokens: a plan
-# (/p/<key>/ and everything under it, like /p/<key>/calendar/<feed key>.ics),
-# an invite (/join/<token>/), a reminder link (/reminders/<token>/). Without a
-# matching route, everything after such a prefix is replaced.
-_PRIVATE_PATH = re.compile(r"/(p|join|reminders|i|r|cal|u)/[^?#\s\"]+", re.IGNORECASE)
-_ROUTE_PARAMETER = re.compile(r"<(?:(\w+):)?(\w+)>")
-
-
-def redact(text: str) -> str:
-    """The text with everything after /p/, /join/ (and the like) replaced."""
-    return _PRIVATE_PATH.sub(lambda m: f"/{m.group(1)}/[private]", text)
-
-
-def redact_path(path: str) -> str:
-    """A request path with each private part of its route replaced.
-
-    The app's own route says which parts are private: only whole numbers and
-    step slugs stay, so /p/<key>/steps/<slug>/ logs as
-    /p/[private]/steps/make-a-backup/. A path no route matches is redacted
-    by prefix instead.
-    """
-    try:
-        from django.urls import resolve
-
-        match = resolve(path)
-    except Exception:  # no route, or Django not set up: the safe fallback
-        return redact(path)
-    route = match.route or ""
-    if "(?" in route or "^" in route or "$" in route:  # a regular-expression route
-        return redact(path)
-
-    def part(found: re.Match) -> str:
-        converter, name = found.group(1) or "str", found.group(2)
-        value = match.kwargs.get(name)
-        if converter == "int" or (converter == "slug" and name == "slug"):
-            return str(value)
-        return "[private]"
-
-    return "/" + _ROUTE_PARAMETER.sub(part, route)
 
 
 class RedactingLogger(Logger):
@@ -126,6 +87,13 @@ class RedactingLogger(Logger):
             if name in atoms:
                 atoms[name] = blank
         return cast("_AtomsDict", atoms)
+
+    def setup(self, cfg: Any) -> None:
+        # The error log too ("Error handling request POST /p/<key>/delete/").
+        super().setup(cfg)
+        for log in (self.error_log, self.access_log):
+            for handler in log.handlers:
+                handler.addFilter(RedactingFilter())
 
 
 logger_class = RedactingLogger

@@ -47,7 +47,9 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Unset, links in emails point at the address gunicorn binds (make run's).
+_BIND = env.str("GUNICORN_BIND", default="127.0.0.1:8000").replace("0.0.0.0:", "127.0.0.1:")
+SITE_URL = env.str("SITE_URL", default=f"http://{_BIND}").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -72,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "config.middleware.SecurityHeadersMiddleware",
+    # NUL bytes and odd charsets: a 400 or 404 before any view (config/bad_input.py).
+    "config.bad_input.BadInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -81,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "config.middleware.DatabaseRetryMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -140,9 +145,10 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis, with this process's memory standing in while it does not
+            # answer (short timeouts): sign-in and its rate limits keep working.
+            "BACKEND": "config.cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -173,6 +179,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = (
     else {
         "data_folder_in": str(CELERY_QUEUE_DIR),
         "data_folder_out": str(CELERY_QUEUE_DIR),
+        # Its exchange tables too, which would otherwise land in the working folder.
+        "control_folder": str(VAR_DIR / "celery-control"),
         "store_processed": False,
     }
 )
@@ -205,9 +213,10 @@ CELERY_BEAT_SCHEDULE["delete-stale-plans"] = {
     "task": "plans.tasks.delete_stale_plans",
     "schedule": 24 * 60 * 60,
 }
-# Keep each worker's database connection between tasks (Django's own
-# CONN_MAX_AGE and health checks still apply) instead of closing it after
-# every task: reminders are many short tasks.
+# Keep each worker's database connection between tasks instead of closing
+# it after every task: reminders are many short tasks. config/celery.py
+# closes a broken or too old one around every task, as Django does around
+# requests (CONN_MAX_AGE, CONN_HEALTH_CHECKS).
 CELERY_DB_REUSE_MAX = 1000
 
 # --- Auth and accounts ----------------------------------------------------
@@ -215,7 +224,8 @@ CELERY_DB_REUSE_MAX = 1000
 # django-allauth does sign-in. The way in is a one-time code sent by email:
 # no passwords at all. A passkey is an optional second way in, added once
 # signed in. allauth's rate limits (ACCOUNT_RATE_LIMITS) stay at their
-# defaults; they count in the default cache (Redis in production and CI).
+# defaults; they count in the default cache (Redis in production and CI,
+# this process's memory for a few seconds while Redis does not answer).
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
@@ -377,20 +387,33 @@ USE_TZ = True
 
 # --- Logging --------------------------------------------------------------
 
+# Every record has private keys and tokens blanked as it is made (config/logs.py).
+LOGGING_CONFIG = "config.logs.configure"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact": {"()": "config.logs.RedactingFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's own handlers go (they would print unredacted): all to root.
+        "django": {"handlers": [], "propagate": True},
         # Request lines can hold private plan links: Django logs 4xx/5xx paths.
         "django.request": {"level": "ERROR"},
-        "django.server": {"level": "WARNING"},
+        "django.server": {"level": "WARNING", "handlers": [], "propagate": True},
+        # A missing template variable is logged at DEBUG with the whole
+        # context, which can hold a person's answers: never logged.
+        "django.template": {"level": "INFO"},
         # WeasyPrint's progress lines say nothing useful in production.
         "weasyprint.progress": {"level": "WARNING"},
     },
 }
 
 # --- Product --------------------------------------------------------------
+
+# Who runs the service and how to reach them: the footer, the privacy
+# notice and the accessibility statement name them.
+SERVICE_OPERATOR = env.str("SERVICE_OPERATOR", default="the Little Steps volunteers")
+CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="hello@localhost")
 
 # "Exit this page" (QUICK_EXIT_URL) is set with the security headers above.

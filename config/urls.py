@@ -1,17 +1,30 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import TemplateView
 
+from accounts import views as account_views
 from config import health, views
+from config.ratelimit import limit_posts
+
+# Ten sign-in tries a minute from one client: guessing staff passwords stays slow.
+admin.site.login = limit_posts(scope="admin-login", limit=10)(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", views.landing, name="landing"),
     path("exit-this-page", views.quick_exit_help, name="quick_exit_help"),
     path("exit", views.quick_exit, name="quick_exit"),
+    path("privacy/", TemplateView.as_view(template_name="privacy.html"), name="privacy"),
+    path(
+        "accessibility/",
+        TemplateView.as_view(template_name="accessibility.html"),
+        name="accessibility",
+    ),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("", include("personas.urls")),
     path("", include("plans.urls")),
     path("", include("mentors.urls")),
+    path("accounts/delete/", account_views.delete, name="account_delete"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -8,8 +8,6 @@ would give away a worry about someone at home are shown as "a private step".
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -103,13 +101,6 @@ def shared_people_for_mentor(*, mentor: MentorProfile) -> list[SharedPerson]:
 
 def shared_person(*, mentorship: Mentorship) -> SharedPerson:
     return _shared_person(mentorship)
-
-
-def can_manage_sharing(*, user: AbstractBaseUser | AnonymousUser, plan: Plan) -> bool:
-    """Only the person whose plan it is: its signed-in owner, or anyone with the link if unsaved."""
-    if plan.owner_id is None:
-        return True
-    return bool(user.is_authenticated) and plan.owner_id == user.pk
 
 
 def mentorships_for_plan(*, plan: Plan) -> list[Mentorship]:

@@ -13,12 +13,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
 from mentors import selectors, services
 from mentors.forms import InviteForm, MentorProfileForm, NudgeForm
 from mentors.models import Invite, MentorProfile, Mentorship
+from plans import makers
 from plans.views import _get_plan_for_request
 
 INVITE_SESSION_KEY = "mentor_invite_id"
@@ -60,15 +62,20 @@ def _get_shared_mentorship_for_request(request: HttpRequest, mentorship_id: int)
 
 
 def _get_plan_mentorship_for_request(
-    request: HttpRequest, key: str, mentorship_id: int
+    request: HttpRequest, key: str, mentorship_id: int, *, to_share: bool
 ) -> Mentorship:
+    """A helper of this plan whose sharing this viewer may change: the owner of
+    a saved plan, or the maker of an unsaved one (plans.makers). On an unsaved
+    plan anyone with the link may also stop sharing, the safe way, so a maker
+    who has lost the session that built it can still stop it."""
     plan = _get_plan_for_request(request, key)
     mentorship = (
         Mentorship.objects.filter(pk=mentorship_id, plan=plan, ended_at__isnull=True)
         .select_related("mentor")
         .first()
     )
-    if mentorship is None or not selectors.can_manage_sharing(user=request.user, plan=plan):
+    may_change = makers.may_manage(request, plan) or (plan.owner_id is None and not to_share)
+    if mentorship is None or not may_change:
         raise Http404("No such plan")
     if request.user.is_authenticated and mentorship.mentor.user_id == request.user.pk:
         # Consent is the person's alone, even on an unsaved plan the mentor can open.
@@ -133,6 +140,7 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "mentors/profile.html", {"form": form, "mentor": mentor})
 
 
+@never_cache  # shows a one-time invite link
 @login_required
 @require_http_methods(["GET", "POST"])
 def invites(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -159,13 +167,15 @@ def invites(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _invite_context(request: HttpRequest, invite: Invite) -> dict[str, object]:
-    token = _new_token(request, invite)
+    # A link that no longer works is never shown again, nor its QR code.
+    token = _new_token(request, invite) if invite.get_state() == Invite.State.ACTIVE else None
     url = _invite_url(request, token) if token else ""
     # An SVG made here, inline in the page as a data: URI: no extra request, nothing unescaped.
     qr_data_uri = segno.make(url, error="m").svg_data_uri(scale=5, light="#fff") if url else ""
     return {"invite": invite, "url": url, "qr_data_uri": qr_data_uri, "mentor": invite.mentor}
 
 
+@never_cache  # shows a one-time invite link
 @login_required
 @require_GET
 def invite(request: AuthenticatedHttpRequest, invite_id: int) -> HttpResponse:
@@ -173,6 +183,7 @@ def invite(request: AuthenticatedHttpRequest, invite_id: int) -> HttpResponse:
     return render(request, "mentors/invite.html", _invite_context(request, invite))
 
 
+@never_cache  # shows a one-time invite link
 @login_required
 @require_GET
 def invite_card(request: AuthenticatedHttpRequest, invite_id: int) -> HttpResponse:
@@ -241,7 +252,7 @@ def share_choice(request: HttpRequest, key: str) -> HttpResponse:
     invite = (
         Invite.objects.filter(pk=invite_id).select_related("mentor").first() if invite_id else None
     )
-    if invite is None or not selectors.can_manage_sharing(user=request.user, plan=plan):
+    if invite is None or not makers.may_manage(request, plan):
         return redirect(plan)
     if request.method == "POST":
         share = request.POST.get("share") == "on"
@@ -274,12 +285,12 @@ def share_choice(request: HttpRequest, key: str) -> HttpResponse:
 
 @require_POST
 def set_sharing(request: HttpRequest, key: str, mentorship_id: int) -> HttpResponse:
-    mentorship = _get_plan_mentorship_for_request(request, key, mentorship_id)
     choice = request.POST.get("share")
+    share = choice == "on"
+    mentorship = _get_plan_mentorship_for_request(request, key, mentorship_id, to_share=share)
     if choice not in {"on", "off"}:
         messages.error(request, "That did not work. Please use the button again.")
         return redirect(mentorship.plan)
-    share = choice == "on"
     services.mentorship_set_sharing(mentorship=mentorship, share=share)
     name = mentorship.mentor.display_name
     if share:

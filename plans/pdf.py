@@ -20,11 +20,10 @@ Privacy and safety:
   serves our own static files (fonts, the print stylesheet) and refuses
   everything else.
 
-Rendered PDFs are cached (Django's cache) under a key made of everything
-that changes what is printed, so a repeat request costs a few milliseconds.
+Rendered PDFs are cached (plans/pdf_cache.py), so a repeat request costs a
+few milliseconds.
 """
 
-import hashlib
 import logging
 import mimetypes
 import urllib.parse
@@ -37,7 +36,6 @@ from pathlib import Path
 import segno
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.core.cache import cache
 from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
@@ -57,7 +55,6 @@ logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 # Bump when the template or stylesheet changes, so cached PDFs are redrawn.
 LAYOUT_VERSION = 1
-CACHE_SECONDS = 6 * 60 * 60
 FILENAME = "my-plan.pdf"
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 DEFAULT_PAPER = "a4"
@@ -313,44 +310,3 @@ def html_to_pdf(html: str, *, fetcher: StaticFilesURLFetcher | None = None) -> b
 def plan_pdf_render(*, plan: Plan, options: PrintOptions, mentor: Mentor | None = None) -> bytes:
     """Render the PDF now, without the cache."""
     return html_to_pdf(plan_pdf_html(plan=plan, options=options, mentor=mentor))
-
-
-def plan_pdf_cache_key(*, plan: Plan, options: PrintOptions, mentor: Mentor | None = None) -> str:
-    """Everything that changes the paper: the plan and its steps, content, options."""
-    rows = plan.steps.values_list("slug", "week", "order", "status")
-    parts = [
-        LAYOUT_VERSION,
-        plan.pk,
-        plan.updated_at.isoformat() if plan.updated_at else "",
-        get_catalogue().version,
-        persona_catalogue.get_catalogue().version,
-        plan.persona,
-        plan.start_date.isoformat(),
-        plan.region,
-        settings.SITE_URL,
-        options.paper,
-        options.discreet,
-        options.qr,
-        mentor,
-        list(rows),
-    ]
-    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
-    return f"plan-pdf:{plan.pk}:{digest}"
-
-
-def plan_pdf_bytes(*, plan: Plan, options: PrintOptions, mentor: Mentor | None = None) -> bytes:
-    """The PDF, from the cache when nothing that is printed has changed."""
-    key = plan_pdf_cache_key(plan=plan, options=options, mentor=mentor)
-    try:
-        cached = cache.get(key)
-    except Exception:  # the cache is a speed-up: a Redis outage must not stop printing
-        logger.warning("PDF cache could not be read", exc_info=True)
-        cached = None
-    if cached is not None:
-        return cached
-    pdf = plan_pdf_render(plan=plan, options=options, mentor=mentor)
-    try:
-        cache.set(key, pdf, CACHE_SECONDS)
-    except Exception:
-        logger.warning("PDF cache could not be written", exc_info=True)
-    return pdf

@@ -5,6 +5,11 @@ steps, reminder settings and logs, mentorships and kind notes. The export
 and the deletion walk the same graph, so what you can download is exactly
 what "Delete my plan and everything about me" removes, and a model added
 later with a foreign key to Plan joins both without a change here.
+
+Deleting also empties the caches of the plan: its printed copies in the
+shared cache (every slot, plans/pdf_cache.py) and its drawn page parts in
+this process's memory. Parts drawn by other processes hold no answers, can
+no longer be reached (they are keyed on the plan) and go within an hour.
 """
 
 import datetime
@@ -12,6 +17,8 @@ from typing import Any
 
 from django.contrib.admin.utils import NestedObjects
 from django.core import serializers
+from django.core.cache import cache, caches
+from django.core.cache.utils import make_template_fragment_key
 from django.db import router, transaction
 from django.utils import timezone
 
@@ -53,6 +60,21 @@ def plan_export(*, plan: Plan) -> dict[str, Any]:
         "about": "Everything Little Steps keeps about this plan.",
         "data": data,
     }
+
+
+def _plan_cache_forget(plan: Plan) -> None:
+    # WeasyPrint is heavy: load the PDF modules only where they are needed.
+    from plans import pdf_cache
+
+    cache.delete_many(pdf_cache.plan_pdf_cache_keys(plan=plan))
+    version = get_catalogue().version
+    caches["fragments"].delete_many(
+        [
+            # As plans/_progress.html keys them.
+            make_template_fragment_key("plan-weeks-ahead", [plan.pk, plan.updated_at, c, version])
+            for c in (False, True)
+        ]
+    )
 
 
 DEVICE_NAMES = {
@@ -145,8 +167,9 @@ def plan_export_text(*, plan: Plan) -> str:
 
 @transaction.atomic
 def plan_delete(*, plan: Plan) -> dict[str, int]:
-    """Delete the plan and every row tied to it; returns counts by model."""
+    """Delete the plan, every row tied to it and its cached copies; returns counts by model."""
     _, counts = Plan.objects.filter(pk=plan.pk).delete()
+    _plan_cache_forget(plan)
     return counts
 
 

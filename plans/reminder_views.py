@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -76,10 +77,10 @@ def _reminder_context(
     if reminder is not None:
         path = reverse("plans:calendar_feed", args=[plan.key, reminder.feed_key])
         feed_url = request.build_absolute_uri(path)
-    zones = list(schedule.COMMON_TIME_ZONES)
+    zones = list(schedule.COMMON_TIME_ZONES.items())
     chosen = form["time_zone"].value() or ""
-    if chosen and chosen not in zones and schedule.zone_or_none(chosen):
-        zones.insert(0, chosen)
+    if chosen and chosen not in schedule.COMMON_TIME_ZONES and schedule.zone_or_none(chosen):
+        zones.insert(0, (chosen, schedule.place_name(chosen)))
     next_local = None
     if reminder is not None and reminder.active and reminder.next_due_at:
         tz = schedule.zone_or_none(reminder.time_zone)
@@ -101,6 +102,7 @@ def _reminder_context(
     }
 
 
+@never_cache  # shows the private calendar address
 @require_http_methods(["GET", "POST"])
 def reminder_settings(request: HttpRequest, key: str) -> HttpResponse:
     plan = _get_plan_for_request(request, key)

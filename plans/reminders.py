@@ -305,6 +305,8 @@ def reminder_message(
         "step_title": PRIVATE_STEP_TITLE if private else (step.title if step else ""),
         "step_summary": PRIVATE_STEP_SUMMARY if private else (step.summary if step else ""),
         "no_rush": log.no_rush,
+        # Someone close may see the inbox: the subject names no step.
+        "careful": log.plan.someone_close_is_a_worry,
         "plan_url": _absolute(log.plan.get_absolute_url()),
         "done_url": _link_url(log, "done", slug),
         "snooze_url": _link_url(log, "snooze", slug),
@@ -312,6 +314,8 @@ def reminder_message(
         "change_url": _link_url(log, "change", slug),
         "stop_url": stop_url,
         "weekday": WEEKDAYS[reminder.weekday],
+        # The wall-clock time the person chose, in their own time zone.
+        "local_time": f"{reminder.local_time:%H:%M}",
     }
     message_id = f"reminder-{log.pk}"
     return make_message(

@@ -7,36 +7,49 @@ import datetime
 import functools
 import zoneinfo
 
-COMMON_TIME_ZONES = (
-    "Pacific/Auckland",
-    "Pacific/Chatham",
-    "Australia/Sydney",
-    "Australia/Brisbane",
-    "Australia/Adelaide",
-    "Australia/Perth",
-    "Pacific/Fiji",
-    "Pacific/Tongatapu",
-    "Pacific/Apia",
-    "Pacific/Rarotonga",
-    "Asia/Singapore",
-    "Asia/Kolkata",
-    "Asia/Tokyo",
-    "Europe/London",
-    "Europe/Paris",
-    "Africa/Johannesburg",
-    "America/New_York",
-    "America/Chicago",
-    "America/Denver",
-    "America/Los_Angeles",
-    "Pacific/Honolulu",
-    "UTC",
-)
+# The time zones offered first, each named as the place people know it by.
+COMMON_TIME_ZONES: dict[str, str] = {
+    "Pacific/Auckland": "New Zealand (Auckland, Wellington)",
+    "Pacific/Chatham": "New Zealand (Chatham Islands)",
+    "Australia/Sydney": "Australia (Sydney, Melbourne, Canberra)",
+    "Australia/Brisbane": "Australia (Brisbane)",
+    "Australia/Adelaide": "Australia (Adelaide)",
+    "Australia/Perth": "Australia (Perth)",
+    "Pacific/Fiji": "Fiji",
+    "Pacific/Tongatapu": "Tonga",
+    "Pacific/Apia": "Samoa",
+    "Pacific/Rarotonga": "Cook Islands",
+    "Asia/Singapore": "Singapore",
+    "Asia/Kolkata": "India",
+    "Asia/Tokyo": "Japan",
+    "Europe/London": "United Kingdom",
+    "Europe/Dublin": "Ireland",
+    "Europe/Paris": "France",
+    "Africa/Johannesburg": "South Africa",
+    "America/Toronto": "Canada (Toronto, Ottawa)",
+    "America/Vancouver": "Canada (Vancouver)",
+    "America/New_York": "United States (New York, Eastern time)",
+    "America/Chicago": "United States (Chicago, Central time)",
+    "America/Denver": "United States (Denver, Mountain time)",
+    "America/Los_Angeles": "United States (Los Angeles, Pacific time)",
+    "Pacific/Honolulu": "United States (Hawaii)",
+    "UTC": "World time (UTC)",
+}
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 @functools.cache
 def _known_zones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
+
+
+def place_name(zone: str) -> str:
+    """A time zone as a place: "United Kingdom", or "Berlin (Europe)" for one not listed."""
+    if zone in COMMON_TIME_ZONES:
+        return COMMON_TIME_ZONES[zone]
+    area, _, city = zone.partition("/")
+    city = city.rsplit("/", 1)[-1].replace("_", " ")
+    return f"{city} ({area.replace('_', ' ')})" if city else zone
 
 
 def zone_or_none(name: str) -> zoneinfo.ZoneInfo | None:

@@ -12,7 +12,7 @@ from personas.profile import Profile
 from plans.catalogue import StepCatalogue, get_catalogue
 from plans.generator import GeneratedPlan, generate
 from plans.lowkey import answers_call_for_low_key
-from plans.models import Plan, PlanStep, new_plan_key
+from plans.models import Plan, PlanStep, ReminderSettings, new_feed_key, new_plan_key
 from plans.regions import get_regions
 
 NOT_NOW_GAP_WEEKS = 1
@@ -221,9 +221,16 @@ def plan_attach(*, plan: Plan, user: User) -> bool:
     return plan.owner_id == user.pk
 
 
+@transaction.atomic
 def plan_set_link(*, plan: Plan, enabled: bool) -> None:
+    """Turn the private link off or on. Either way the calendar feed gets a new
+    address: one copied while the link was on (from the reminders page) stops
+    working with it, and does not come back when the link does."""
     Plan.objects.filter(pk=plan.pk).update(link_enabled=enabled, updated_at=timezone.now())
     plan.link_enabled = enabled
+    ReminderSettings.objects.filter(plan=plan).update(
+        feed_key=new_feed_key(), updated_at=timezone.now()
+    )
 
 
 def plan_set_low_key(*, plan: Plan, on: bool) -> None:

@@ -21,7 +21,7 @@ from accounts.http import AuthenticatedHttpRequest
 from config.htmx import HtmxHttpRequest
 from personas import catalogue as persona_catalogue
 from personas.views import chosen_match, clear_assessment, session_profile
-from plans import codes, hooks, privacy, regions, services
+from plans import codes, hooks, makers, privacy, regions, services
 from plans.catalogue import HowTo, Step, get_catalogue
 from plans.models import Plan, PlanStep, ReminderSettings
 
@@ -85,7 +85,7 @@ def _plan_context(request: HttpRequest, plan: Plan) -> dict[str, object]:
         for s in (weeks[0].steps if weeks else ())
     ]
     persona = persona_catalogue.get_catalogue().personas.get(plan.persona)
-    is_owner = request.user.is_authenticated and plan.owner_id == request.user.pk
+    is_owner = makers.is_plan_owner(request, plan)
     return {
         "plan": plan,
         "persona": persona,
@@ -97,6 +97,7 @@ def _plan_context(request: HttpRequest, plan: Plan) -> dict[str, object]:
         "done_count": len(closed),
         "total_count": len(rows),
         "is_owner": is_owner,
+        "may_manage": makers.may_manage(request, plan),
         "has_code_access": codes.has_access(request, plan),
         # A saved plan's settings are its owner's to change.
         "can_change": plan.owner_id is None or is_owner,
@@ -124,6 +125,7 @@ def create(request: HttpRequest) -> HttpResponse:
     plan = services.plan_create(
         profile=profile, persona=match.persona.slug, owner=owner, region=region
     )
+    makers.plan_maker_remember(request=request, plan=plan)
     clear_assessment(request)
     if plan.leave_no_trace:
         messages.success(
@@ -198,6 +200,14 @@ def slow_down(request: HttpRequest, key: str) -> HttpResponse:
 @require_POST
 def save(request: HttpRequest, key: str) -> HttpResponse:
     plan = _get_plan_for_request(request, key)
+    if plan.owner_id is None and not makers.is_plan_maker(request, plan):
+        # A link is not proof of whose plan it is: only its maker may save it.
+        messages.error(
+            request,
+            "Only the person who made this plan can save it. "
+            "They can save it on the phone or computer they made it on.",
+        )
+        return redirect(plan)
     if not request.user.is_authenticated:
         # The sign-in email that follows is low-key too (accounts/adapter.py).
         request.session["low_key_mail"] = plan.low_key
@@ -216,9 +226,9 @@ def save(request: HttpRequest, key: str) -> HttpResponse:
 @require_POST
 def set_link(request: HttpRequest, key: str) -> HttpResponse:
     plan = _get_plan_for_request(request, key)
-    is_owner = request.user.is_authenticated and plan.owner_id == request.user.pk
+    is_owner = makers.is_plan_owner(request, plan)
     # The owner, or (for a plan nobody saved) a session that typed the code:
-    # they can still open the plan with the link off.
+    # they can still open the plan with the link off. A link holder cannot.
     if not is_owner and (plan.owner_id is not None or not codes.has_access(request, plan)):
         raise Http404("No such plan")
     choice = request.POST.get("enabled")
@@ -233,7 +243,8 @@ def set_link(request: HttpRequest, key: str) -> HttpResponse:
         messages.success(
             request,
             "The private link is off. Only you can open this plan now, "
-            + ("when you are signed in." if is_owner else "with your plan code."),
+            + ("when you are signed in." if is_owner else "with your plan code.")
+            + " If you added your plan to a calendar, get its new address on the reminders page.",
         )
     return redirect(plan)
 
@@ -325,11 +336,12 @@ def export_text(request: HttpRequest, key: str) -> HttpResponse:
 @require_GET
 def plan_pdf(request: HttpRequest, key: str) -> HttpResponse:
     """The printable plan (plans/pdf.py), with the options from the print form."""
-    from plans import pdf  # WeasyPrint is heavy: load it only where a PDF is made
+    # WeasyPrint is heavy: load it only where a PDF is made.
+    from plans import pdf, pdf_cache
 
     plan = _get_plan_for_request(request, key)
     options = pdf.print_options_for(plan=plan, query=request.GET)
-    content = pdf.plan_pdf_bytes(plan=plan, options=options, mentor=hooks.mentor_line(plan))
+    content = pdf_cache.plan_pdf_bytes(plan=plan, options=options, mentor=hooks.mentor_line(plan))
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{pdf.FILENAME}"'
     # A private link: no shared cache may keep it, and the browser need not either.

@@ -35,3 +35,10 @@ def finish_assessment(client, answers: dict[str, Any] | None = None) -> None:
     session = client.session
     session["assessment"] = dict(answers or ANSWERS)
     session.save()
+
+
+def build_plan_in(client, answers: dict[str, Any] | None = None) -> Plan:
+    """Answer and build a plan in this browser, as a person does: its session is the maker."""
+    finish_assessment(client, answers)
+    client.post("/plans/new/")
+    return Plan.objects.order_by("-pk").first()

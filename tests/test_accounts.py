@@ -19,6 +19,7 @@ from personas.catalogue import get_catalogue as persona_catalogue
 from personas.profile import profile_from_answers
 from plans import services as plan_services
 from plans.models import Plan
+from tests.factories import build_plan_in
 
 pytestmark = pytest.mark.django_db
 
@@ -376,7 +377,7 @@ def test_the_passkeys_page_explains_them_in_plain_words(client):
 
 
 def test_saving_a_plan_while_signed_out_leads_to_sign_in_and_back_to_the_plan(client):
-    plan = make_plan()
+    plan = build_plan_in(client)
     response = client.post(f"/p/{plan.key}/save/")
     assert response.status_code == 302
     assert response.url == f"{LOGIN_URL}?next=%2Fp%2F{plan.key}%2F%3Fsaving%3D1"
@@ -393,7 +394,7 @@ def test_saving_a_plan_while_signed_out_leads_to_sign_in_and_back_to_the_plan(cl
 
 
 def test_after_signing_in_saving_attaches_the_plan_and_my_plans_lists_it(client):
-    plan = make_plan()
+    plan = build_plan_in(client)
     response = client.post(f"/p/{plan.key}/save/")
     response = sign_in(client, new_email(), next_url=f"/p/{plan.key}/")
     assert response.status_code == 302
@@ -406,7 +407,7 @@ def test_after_signing_in_saving_attaches_the_plan_and_my_plans_lists_it(client)
 
 
 def test_another_person_cannot_take_over_a_saved_plan(client):
-    plan = make_plan()
+    plan = build_plan_in(client)
     owner = make_user()
     sign_in(client, owner.email)
     client.post(f"/p/{plan.key}/save/")

@@ -8,7 +8,7 @@ from mentors import services
 from mentors.models import Invite, MentorProfile, Mentorship, Nudge
 from plans.catalogue import get_catalogue
 from plans.models import Plan
-from tests.factories import ANSWERS, AT_RISK_ANSWERS, finish_assessment, make_plan
+from tests.factories import ANSWERS, AT_RISK_ANSWERS, build_plan_in, finish_assessment, make_plan
 from tests.test_mentors_helpers import make_invite, make_mentor, make_mentorship
 
 pytestmark = pytest.mark.django_db
@@ -231,7 +231,7 @@ def test_an_invite_used_up_while_the_person_answered_still_leaves_them_their_pla
 
 
 def test_the_person_stops_and_restarts_sharing_from_the_plan_page(client):
-    mentorship = make_mentorship(make_mentor())
+    mentorship = make_mentorship(make_mentor(), build_plan_in(client))
     plan = mentorship.plan
     page = client.get(plan.get_absolute_url()).content.decode()
     assert "You share your progress with <strong>Aroha</strong>" in page

@@ -41,6 +41,8 @@ def first_step(w: World) -> str:
 MATRIX: dict[str, tuple | str] = {
     "landing": ("get", lambda w: "/", {}, EVERYONE),
     "quick_exit_help": ("get", lambda w: reverse("quick_exit_help"), {}, EVERYONE),
+    "privacy": ("get", lambda w: reverse("privacy"), {}, EVERYONE),
+    "accessibility": ("get", lambda w: reverse("accessibility"), {}, EVERYONE),
     # Ends the visit of whoever presses it, and only theirs.
     "quick_exit": ("post", lambda w: reverse("quick_exit"), {}, dict.fromkeys(ACTORS, 302)),
     "healthz": ("get", lambda w: "/healthz", {}, EVERYONE),
@@ -67,6 +69,8 @@ MATRIX: dict[str, tuple | str] = {
     ),
     "plans:create": ("post", lambda w: reverse("plans:create"), {}, dict.fromkeys(ACTORS, 302)),
     "plans:mine": ("get", lambda w: reverse("plans:mine"), {}, SIGNED_IN),
+    # Each signed-in person deletes only their own account (tests/test_deletion.py).
+    "account_delete": ("get", lambda w: reverse("account_delete"), {}, SIGNED_IN),
     "plans:deleted": ("get", lambda w: reverse("plans:deleted"), {}, EVERYONE),
     "plans:detail": ("get", plan_url("plans:detail"), {}, OWNER_ONLY_GET),
     "plans:mark": (

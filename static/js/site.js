@@ -37,6 +37,26 @@
     if (event.target.matches && event.target.matches("form[data-quick-exit]")) { quickExit(event); }
   });
 
+  // Passkey buttons only where the browser can use a passkey.
+  if (window.PublicKeyCredential) {
+    document.querySelectorAll("[data-needs-passkeys]").forEach(function (part) { part.hidden = false; });
+  }
+
+  // Copy buttons: a link to send on, copied in one press where the browser allows it.
+  document.querySelectorAll("[data-copy-from]").forEach(function (box) {
+    var field = document.getElementById(box.getAttribute("data-copy-from"));
+    if (!field || !navigator.clipboard) { return; }
+    box.hidden = false;
+    box.querySelector("button").addEventListener("click", function () {
+      navigator.clipboard.writeText(field.value).then(function () {
+        box.querySelector(".copy__done").textContent = "Copied. You can paste it into a message now.";
+      }, function () {
+        field.select();
+        box.querySelector(".copy__done").textContent = "Press and hold the link to copy it.";
+      });
+    });
+  });
+
   // After htmx swaps in new content, move focus to its heading so screen
   // readers announce the change.
   document.addEventListener("htmx:afterSettle", function (event) {

@@ -11,7 +11,11 @@
   if (!found) {
     var option = document.createElement("option");
     option.value = zone;
-    option.textContent = zone;
+    // "Europe/Berlin" reads as "Berlin (Europe)", as the server names zones it does not list.
+    var parts = zone.split("/");
+    option.textContent = parts.length > 1
+      ? parts[parts.length - 1].replace(/_/g, " ") + " (" + parts[0].replace(/_/g, " ") + ")"
+      : zone;
     select.insertBefore(option, select.firstChild);
   }
   select.value = zone;

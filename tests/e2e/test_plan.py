@@ -5,6 +5,7 @@ from playwright.sync_api import expect
 
 from plans.models import Plan
 from tests.e2e.axe import assert_accessible
+from tests.e2e.contexts import new_context
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -75,3 +76,31 @@ def test_the_plan_page_has_no_accessibility_problems_at_phone_and_desktop_widths
     assert page.locator("h1").count() == 1
     page.locator("details").first.evaluate("element => element.open = true")
     assert_accessible(page)
+
+
+def _plan_with_two_steps_this_week() -> tuple[Plan, list[str]]:
+    from tests.factories import make_plan
+
+    plan = make_plan()
+    week = next(w for w in range(1, 30) if plan.steps.filter(week=w).count() == 2)
+    plan.steps.filter(week__lt=week).update(status="done")
+    return plan, list(plan.steps.filter(week=week).values_list("slug", flat=True))
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])
+def test_a_weeks_second_step_has_its_own_buttons(browser, live_server, javascript):
+    from plans.catalogue import get_catalogue
+
+    plan, (first, second) = _plan_with_two_steps_this_week()
+    context = new_context(browser, live_server, width=375, javascript=javascript)
+    page = context.new_page()
+    page.goto(f"/p/{plan.key}/")
+    title = get_catalogue().step(second).title
+    card = page.locator("section.card", has=page.get_by_role("heading", name=title))
+    if javascript:
+        assert_accessible(page)
+    card.get_by_role("button", name="Not now").click()
+    page.get_by_text("We moved it to a later week").wait_for()
+    assert plan.steps.get(slug=second).status == "not_now"
+    assert plan.steps.get(slug=first).status == "todo"
+    context.close()

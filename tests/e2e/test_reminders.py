@@ -75,3 +75,20 @@ def test_i_did_it_from_an_email_works_without_javascript(page_without_js, live_s
     expect(page_without_js.locator("[role=status]")).to_contain_text("Well done")
     step.refresh_from_db()
     assert step.status == PlanStep.Status.DONE
+
+
+@pytest.mark.parametrize(
+    "zone, place", [("Europe/London", "United Kingdom"), ("Europe/Berlin", "Berlin (Europe)")]
+)
+def test_the_browsers_time_zone_is_offered_as_a_place(browser, live_server, zone, place):
+    context = browser.new_context(
+        viewport={"width": 375, "height": 900}, base_url=live_server.url, timezone_id=zone
+    )
+    page = context.new_page()
+    plan = _signed_in(page, live_server)
+    page.goto(reverse("plans:reminders", args=[plan.key]))
+    select = page.get_by_label("Time zone")
+    expect(select).to_have_value(zone)
+    assert select.evaluate("s => s.options[s.selectedIndex].textContent") == place
+    assert_accessible(page)
+    context.close()
