@@ -3,8 +3,11 @@ from django.http import HttpRequest
 
 
 def site(request: HttpRequest) -> dict[str, object]:
+    # low_key: a low-key plan's views set it True (neutral titles in base.html);
+    # always defined, so no page's template looks up a missing name.
     return {
         "QUICK_EXIT_URL": settings.QUICK_EXIT_URL,
         "SERVICE_OPERATOR": settings.SERVICE_OPERATOR,
         "CONTACT_EMAIL": settings.CONTACT_EMAIL,
+        "low_key": False,
     }

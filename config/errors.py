@@ -32,7 +32,8 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     template = loader.get_template("500.html")
-    return HttpResponseServerError(template.render({"QUICK_EXIT_URL": settings.QUICK_EXIT_URL}))
+    context = {"QUICK_EXIT_URL": settings.QUICK_EXIT_URL, "low_key": False}
+    return HttpResponseServerError(template.render(context))
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

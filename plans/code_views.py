@@ -6,20 +6,20 @@ link, the signed-in owner, or a session that typed the plan's code).
 """
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from plans import codes, services
-from plans.views import _get_plan_for_request
+from plans.views import _get_plan_for_owner_or_link
 
 
 @never_cache
 @require_POST
 def code_new(request: HttpRequest, key: str) -> HttpResponse:
     """New code words, shown once on this page (never in a URL, an email or a log)."""
-    plan = _get_plan_for_request(request, key)
+    plan = _get_plan_for_owner_or_link(request, key)
     code = codes.plan_code_new(plan=plan)
     codes.grant(request, plan)
     return render(
@@ -66,12 +66,16 @@ def forget_device(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def new_link(request: HttpRequest, key: str) -> HttpResponse:
-    """A new long private link; the old one stops working at once."""
-    plan = _get_plan_for_request(request, key)
-    if plan.owner_id is not None and plan.owner_id != request.user.pk:
-        raise Http404("No such plan")
+    """A new long private link; the old one stops working at once, and so does
+    the plan code: whoever saw the old link could have made a code with it.
+    This browser keeps the plan open."""
+    plan = _get_plan_for_owner_or_link(request, key)
+    had_code = plan.code_digest is not None
     services.plan_new_key(plan=plan)
-    messages.success(
-        request, "Your plan has a new private link. The old one does not work any more."
-    )
+    codes.plan_code_end(plan=plan)
+    codes.grant(request, plan)
+    text = "Your plan has a new private link. The old one does not work any more."
+    if had_code:
+        text += " Your plan code stopped working too: get new code words below."
+    messages.success(request, text)
     return redirect(plan)

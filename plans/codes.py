@@ -76,6 +76,11 @@ def plan_code_new(*, plan: Plan) -> str:
         return code
 
 
+def plan_code_end(*, plan: Plan) -> None:
+    Plan.objects.filter(pk=plan.pk).update(code_digest=None)
+    plan.code_digest = None
+
+
 def _tries_key(request: HttpRequest) -> str:
     address = get_adapter(request).get_client_ip(request)
     return f"plan-code-tries:{address}"

@@ -92,6 +92,7 @@ def _reminder_context(
         next_local = reminder.next_due_at.astimezone(tz) if tz else None
     return {
         "plan": plan,
+        "low_key": plan.low_key,
         "reminder": reminder,
         "next_local": next_local,
         "is_owner": is_owner,
@@ -219,6 +220,7 @@ def reminder_link(request: HttpRequest, token: str) -> HttpResponse:
         "button": button,
         "step": step,
         "plan": plan,
+        "low_key": plan.low_key,
         "form": form,
         "weekdays": WEEKDAY_CHOICES,
     }

@@ -101,6 +101,8 @@ def _plan_context(request: HttpRequest, plan: Plan) -> dict[str, object]:
         "is_owner": is_owner,
         "may_manage": makers.may_manage(request, plan),
         "has_code_access": codes.has_access(request, plan),
+        # A saved plan's settings are its owner's to change.
+        "can_change": plan.owner_id is None or is_owner,
         # Back from signing in to save: offer the Save button first.
         "saving": request.GET.get("saving") == "1" and plan.owner_id is None,
         "careful": plan.someone_close_is_a_worry,
@@ -256,7 +258,8 @@ def set_link(request: HttpRequest, key: str) -> HttpResponse:
 
 @require_POST
 def set_low_key(request: HttpRequest, key: str) -> HttpResponse:
-    plan = _get_plan_for_request(request, key)
+    # A saved plan's owner only: someone who found the link must not turn it off.
+    plan = _get_plan_for_owner_or_link(request, key)
     choice = request.POST.get("low_key")
     if choice not in {"on", "off"}:
         messages.error(request, "That did not work. Please use the button again.")
@@ -271,7 +274,7 @@ def set_low_key(request: HttpRequest, key: str) -> HttpResponse:
 
 @require_POST
 def set_region(request: HttpRequest, key: str) -> HttpResponse:
-    plan = _get_plan_for_request(request, key)
+    plan = _get_plan_for_owner_or_link(request, key)
     try:
         services.plan_set_region(plan=plan, region=request.POST.get("region", ""))
     except services.RegionError as error:
@@ -306,7 +309,7 @@ def delete(request: HttpRequest, key: str) -> HttpResponse:
             return redirect("plans:delete", key=plan.key)
         privacy.plan_delete(plan=plan)
         return redirect("plans:deleted")
-    return render(request, "plans/delete.html", {"plan": plan})
+    return render(request, "plans/delete.html", {"plan": plan, "low_key": plan.low_key})
 
 
 @require_GET

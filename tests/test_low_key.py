@@ -250,3 +250,21 @@ def test_the_sign_in_email_for_anyone_else_keeps_our_name():
     assert message.subject == "Your sign-in code"
     assert message.from_email == "Little Steps <hello@localhost>"
     assert "Little Steps" in message.body
+
+
+@pytest.mark.parametrize("name", ["plans:reminders", "plans:delete"])
+def test_the_other_pages_of_a_low_key_plan_leave_the_apps_name_out_of_the_title(client, name):
+    plan = make_plan(PARTNER_EMAIL_SAFE)
+    page = client.get(reverse(name, args=[plan.key])).content.decode()
+    title = page[page.index("<title>") : page.index("</title>")]
+    assert "Little Steps" not in title
+
+
+def test_the_sign_in_email_to_the_owner_of_a_low_key_plan_is_neutral(django_user_model):
+    owner = django_user_model.objects.create_user(email="lee@example.org")
+    EmailAddress.objects.create(user=owner, email="lee@example.org", primary=True, verified=True)
+    make_plan(PARTNER_EMAIL_SAFE, owner=owner)
+    Client(REMOTE_ADDR="10.20.30.42").post(reverse("account_login"), {"login": "lee@example.org"})
+    (message,) = mail.outbox
+    assert message.from_email == "Weekly plan <hello@localhost>"
+    assert sensitive_in(message.body) == []

@@ -175,3 +175,34 @@ def test_a_saved_plan_gets_no_new_link_from_someone_else(client, django_user_mod
     plan = make_plan(AT_RISK_ANSWERS, owner=owner)
     assert client.post(reverse("plans:new_link", args=[plan.key])).status_code == 404
     assert Plan.objects.get(pk=plan.pk).key == plan.key
+
+
+def test_a_new_private_link_also_ends_the_plan_code_but_keeps_this_browser_in():
+    plan = make_plan(AT_RISK_ANSWERS)
+    phone = browser()
+    code = get_code(phone, plan)
+    response = phone.post(reverse("plans:new_link", args=[plan.key]), follow=True)
+    assert "Your plan code stopped working too" in response.content.decode()
+    plan.refresh_from_db()
+    assert plan.code_digest is None
+    assert phone.get(plan.get_absolute_url()).status_code == 200
+    other = browser("10.5.5.5")
+    assert other.post(reverse("plans:code_enter"), {"code": code}).status_code == 400
+
+
+def test_someone_with_the_link_to_a_saved_plan_cannot_make_a_code_or_change_its_settings(
+    client, django_user_model
+):
+    owner = django_user_model.objects.create_user(email="o2@example.org")
+    plan = make_plan(AT_RISK_ANSWERS, owner=owner)
+    page = client.get(plan.get_absolute_url()).content.decode()
+    assert "Get a plan code" not in page
+    assert "Turn low-key mode off" not in page
+    for name, data in [
+        ("plans:code_new", {}),
+        ("plans:set_low_key", {"low_key": "off"}),
+        ("plans:set_region", {"region": "us"}),
+    ]:
+        assert client.post(reverse(name, args=[plan.key]), data).status_code == 404
+    plan.refresh_from_db()
+    assert (plan.code_digest, plan.low_key, plan.region) == (None, True, "nz")
