@@ -12,14 +12,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from plans import codes, services
-from plans.views import _get_plan_for_owner_or_link
+from plans.views import _get_plan_for_maker
 
 
 @never_cache
 @require_POST
 def code_new(request: HttpRequest, key: str) -> HttpResponse:
     """New code words, shown once on this page (never in a URL, an email or a log)."""
-    plan = _get_plan_for_owner_or_link(request, key)
+    plan = _get_plan_for_maker(request, key)
     code = codes.plan_code_new(plan=plan)
     codes.grant(request, plan)
     return render(
@@ -69,7 +69,7 @@ def new_link(request: HttpRequest, key: str) -> HttpResponse:
     """A new long private link; the old one stops working at once, and so does
     the plan code: whoever saw the old link could have made a code with it.
     This browser keeps the plan open."""
-    plan = _get_plan_for_owner_or_link(request, key)
+    plan = _get_plan_for_maker(request, key)
     had_code = plan.code_digest is not None
     services.plan_new_key(plan=plan)
     codes.plan_code_end(plan=plan)

@@ -102,7 +102,7 @@ def _plan_context(request: HttpRequest, plan: Plan) -> dict[str, object]:
         "may_manage": makers.may_manage(request, plan),
         "has_code_access": codes.has_access(request, plan),
         # A saved plan's settings are its owner's to change.
-        "can_change": plan.owner_id is None or is_owner,
+        "can_change": makers.may_manage(request, plan),
         # Back from signing in to save: offer the Save button first.
         "saving": request.GET.get("saving") == "1" and plan.owner_id is None,
         "careful": plan.someone_close_is_a_worry,
@@ -258,8 +258,8 @@ def set_link(request: HttpRequest, key: str) -> HttpResponse:
 
 @require_POST
 def set_low_key(request: HttpRequest, key: str) -> HttpResponse:
-    # A saved plan's owner only: someone who found the link must not turn it off.
-    plan = _get_plan_for_owner_or_link(request, key)
+    # Someone who found the link must not turn it off.
+    plan = _get_plan_for_maker(request, key)
     choice = request.POST.get("low_key")
     if choice not in {"on", "off"}:
         messages.error(request, "That did not work. Please use the button again.")
@@ -274,7 +274,7 @@ def set_low_key(request: HttpRequest, key: str) -> HttpResponse:
 
 @require_POST
 def set_region(request: HttpRequest, key: str) -> HttpResponse:
-    plan = _get_plan_for_owner_or_link(request, key)
+    plan = _get_plan_for_maker(request, key)
     try:
         services.plan_set_region(plan=plan, region=request.POST.get("region", ""))
     except services.RegionError as error:
@@ -292,17 +292,20 @@ def my_plans(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "plans/my_plans.html", {"plans": plans})
 
 
-def _get_plan_for_owner_or_link(request: HttpRequest, key: str) -> Plan:
-    """Deleting or downloading: a saved plan only by its signed-in owner."""
+def _get_plan_for_maker(request: HttpRequest, key: str) -> Plan:
+    """Deleting, downloading and changing how the plan is reached or worded: the
+    signed-in owner of a saved plan, or the maker of an unsaved one (plans.makers).
+    Someone who only saw the link can follow the plan, never take it or lock its
+    maker out."""
     plan = _get_plan_for_request(request, key)
-    if plan.owner_id is not None and plan.owner_id != request.user.pk:
+    if not makers.may_manage(request, plan):
         raise Http404("No such plan")
     return plan
 
 
 @require_http_methods(["GET", "POST"])
 def delete(request: HttpRequest, key: str) -> HttpResponse:
-    plan = _get_plan_for_owner_or_link(request, key)
+    plan = _get_plan_for_maker(request, key)
     if request.method == "POST":
         if request.POST.get("confirm") != "yes":
             messages.error(request, "Tick the box to say you are sure, then press Delete.")
@@ -320,7 +323,7 @@ def deleted(request: HttpRequest) -> HttpResponse:
 @require_GET
 def export(request: HttpRequest, key: str) -> HttpResponse:
     """Everything stored, as JSON for computers: the second choice (it names worries)."""
-    plan = _get_plan_for_owner_or_link(request, key)
+    plan = _get_plan_for_maker(request, key)
     response = JsonResponse(privacy.plan_export(plan=plan), json_dumps_params={"indent": 2})
     name = "my-data.json" if plan.low_key else "my-little-steps-data.json"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -331,7 +334,7 @@ def export(request: HttpRequest, key: str) -> HttpResponse:
 @require_GET
 def export_text(request: HttpRequest, key: str) -> HttpResponse:
     """The plan and what we keep, in words a person reads; neutral when low-key."""
-    plan = _get_plan_for_owner_or_link(request, key)
+    plan = _get_plan_for_maker(request, key)
     text = privacy.plan_export_text(plan=plan)
     response = HttpResponse(text, content_type="text/plain; charset=utf-8")
     name = "my-weekly-plan.txt" if plan.low_key else "my-little-steps-plan.txt"

@@ -42,3 +42,13 @@ def build_plan_in(client, answers: dict[str, Any] | None = None) -> Plan:
     finish_assessment(client, answers)
     client.post("/plans/new/")
     return Plan.objects.order_by("-pk").first()
+
+
+def made_by(client, plan: Plan) -> Plan:
+    """The plan as made in this browser: its session is the plan's maker (plans.makers)."""
+    from plans import makers
+
+    session = client.session
+    session[makers.MADE_SESSION_KEY] = [*session.get(makers.MADE_SESSION_KEY, []), plan.pk]
+    session.save()
+    return plan

@@ -20,7 +20,7 @@ from plans import feed, reminders
 from plans.catalogue import get_catalogue
 from plans.lowkey import PRIVATE_STEP_TITLE, is_private_step
 from plans.models import Plan, ReminderLog, ReminderSettings
-from tests.factories import ANSWERS, AT_RISK_ANSWERS, build_plan_in, make_plan
+from tests.factories import ANSWERS, AT_RISK_ANSWERS, build_plan_in, made_by, make_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +80,7 @@ def test_a_plan_that_is_not_low_key_keeps_its_own_title(client):
 
 
 def test_the_person_can_turn_low_key_mode_either_way(client):
-    plan = make_plan()
+    plan = made_by(client, make_plan())
     url = reverse("plans:set_low_key", args=[plan.key])
 
     response = client.post(url, {"low_key": "on"}, follow=True)
@@ -97,7 +97,7 @@ def test_the_person_can_turn_low_key_mode_either_way(client):
 
 
 def test_a_bad_low_key_choice_changes_nothing_and_says_so(client):
-    plan = make_plan(PARTNER_EMAIL_SAFE)
+    plan = made_by(client, make_plan(PARTNER_EMAIL_SAFE))
     response = client.post(
         reverse("plans:set_low_key", args=[plan.key]), {"low_key": "maybe"}, follow=True
     )
@@ -186,7 +186,7 @@ def test_the_low_key_pdf_has_none_of_the_sensitive_words(client):
 
 
 def test_turning_low_key_off_makes_the_pdf_name_every_step(client):
-    plan = make_plan(PARTNER_EMAIL_SAFE)
+    plan = made_by(client, make_plan(PARTNER_EMAIL_SAFE))
     client.post(reverse("plans:set_low_key", args=[plan.key]), {"low_key": "off"})
     response = client.get(reverse("plans:pdf", args=[plan.key]))
     reader = PdfReader(io.BytesIO(response.content))
@@ -195,7 +195,7 @@ def test_turning_low_key_off_makes_the_pdf_name_every_step(client):
 
 
 def test_the_low_key_download_is_in_plain_words_with_no_worries_named(client):
-    plan = make_plan(PARTNER_EMAIL_SAFE)
+    plan = made_by(client, make_plan(PARTNER_EMAIL_SAFE))
     response = client.get(reverse("plans:export_text", args=[plan.key]))
     assert response.status_code == 200
     assert response["Content-Type"] == "text/plain; charset=utf-8"
@@ -213,7 +213,7 @@ def test_the_low_key_download_is_in_plain_words_with_no_worries_named(client):
 
 
 def test_the_download_of_a_plan_that_is_not_low_key_lists_the_worries_in_words(client):
-    plan = make_plan()
+    plan = made_by(client, make_plan())
     text = client.get(reverse("plans:export_text", args=[plan.key])).content.decode()
     assert text.startswith("My Little Steps plan\n")
     assert "What worries you:" in text
@@ -221,7 +221,7 @@ def test_the_download_of_a_plan_that_is_not_low_key_lists_the_worries_in_words(c
 
 
 def test_the_raw_data_stays_available_as_the_second_choice(client):
-    plan = make_plan(PARTNER_EMAIL_SAFE)
+    plan = made_by(client, make_plan(PARTNER_EMAIL_SAFE))
     page = client.get(plan.get_absolute_url()).content.decode()
     assert page.index(reverse("plans:export_text", args=[plan.key])) < page.index(
         reverse("plans:export", args=[plan.key])
@@ -254,7 +254,7 @@ def test_the_sign_in_email_for_anyone_else_keeps_our_name():
 
 @pytest.mark.parametrize("name", ["plans:reminders", "plans:delete"])
 def test_the_other_pages_of_a_low_key_plan_leave_the_apps_name_out_of_the_title(client, name):
-    plan = make_plan(PARTNER_EMAIL_SAFE)
+    plan = made_by(client, make_plan(PARTNER_EMAIL_SAFE))
     page = client.get(reverse(name, args=[plan.key])).content.decode()
     title = page[page.index("<title>") : page.index("</title>")]
     assert "Little Steps" not in title

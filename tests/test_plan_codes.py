@@ -11,7 +11,14 @@ from django.urls import reverse
 from plans import codes
 from plans.lowkey import has_discreet_words
 from plans.models import Plan
-from tests.factories import ANSWERS, AT_RISK_ANSWERS, build_plan_in, finish_assessment, make_plan
+from tests.factories import (
+    ANSWERS,
+    AT_RISK_ANSWERS,
+    build_plan_in,
+    finish_assessment,
+    made_by,
+    make_plan,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +30,8 @@ def browser(address: str = "10.1.2.3") -> Client:
 
 
 def get_code(client: Client, plan: Plan) -> str:
-    response = client.post(reverse("plans:code_new", args=[plan.key]))
+    """Code words, asked for by the plan's maker (a link alone is not enough)."""
+    response = made_by(client, plan) and client.post(reverse("plans:code_new", args=[plan.key]))
     assert response.status_code == 200
     return response.context["code"]
 
@@ -160,7 +168,7 @@ def test_without_a_code_an_anonymous_plan_cannot_turn_its_link_off(client):
 
 
 def test_a_new_private_link_replaces_the_old_one(client):
-    plan = make_plan(AT_RISK_ANSWERS)
+    plan = made_by(client, make_plan(AT_RISK_ANSWERS))
     old_url = plan.get_absolute_url()
     response = client.post(reverse("plans:new_link", args=[plan.key]), follow=True)
     plan.refresh_from_db()
@@ -206,3 +214,21 @@ def test_someone_with_the_link_to_a_saved_plan_cannot_make_a_code_or_change_its_
         assert client.post(reverse(name, args=[plan.key]), data).status_code == 404
     plan.refresh_from_db()
     assert (plan.code_digest, plan.low_key, plan.region) == (None, True, "nz")
+
+
+def test_someone_who_only_saw_the_link_cannot_make_a_code_or_a_new_link(client):
+    plan = make_plan(AT_RISK_ANSWERS)
+    finder = browser("10.7.7.7")
+    assert finder.get(plan.get_absolute_url()).status_code == 200  # following it is fine
+    assert finder.post(reverse("plans:code_new", args=[plan.key])).status_code == 404
+    assert finder.post(reverse("plans:new_link", args=[plan.key])).status_code == 404
+    assert (
+        finder.post(reverse("plans:set_link", args=[plan.key]), {"enabled": "off"}).status_code
+        == 404
+    )
+    assert (
+        finder.post(reverse("plans:delete", args=[plan.key]), {"confirm": "yes"}).status_code == 404
+    )
+    plan.refresh_from_db()
+    assert plan.code_digest is None and plan.link_enabled
+    assert Plan.objects.filter(pk=plan.pk).exists()

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from plans import privacy
 from plans.models import Plan
-from tests.factories import make_plan
+from tests.factories import made_by, make_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def rows_tied_to(plan_pk: int) -> dict[str, int]:
 
 
 def test_delete_asks_first_and_a_get_changes_nothing(client):
-    plan = make_plan()
+    plan = made_by(client, make_plan())
     response = client.get(f"/p/{plan.key}/delete/")
     assert response.status_code == 200
     assert "cannot undo" in response.content.decode()
@@ -33,14 +33,14 @@ def test_delete_asks_first_and_a_get_changes_nothing(client):
 
 
 def test_delete_without_the_tick_changes_nothing(client):
-    plan = make_plan()
+    plan = made_by(client, make_plan())
     response = client.post(f"/p/{plan.key}/delete/", follow=True)
     assert "Tick the box" in response.content.decode()
     assert Plan.objects.filter(pk=plan.pk).exists()
 
 
 def test_delete_removes_the_plan_and_every_row_tied_to_it(client):
-    plan = make_plan()
+    plan = made_by(client, make_plan())
     other = make_plan()
     before = rows_tied_to(plan.pk)
     assert before["plans.PlanStep"] > 0
@@ -66,7 +66,7 @@ def test_a_saved_plan_can_be_deleted_only_by_its_owner(client, django_user_model
 
 
 def test_download_my_data_holds_the_plan_its_answers_and_its_steps(client):
-    plan = make_plan()
+    plan = made_by(client, make_plan())
     response = client.get(f"/p/{plan.key}/my-data.json")
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")

@@ -10,7 +10,7 @@ from django.urls import reverse
 from plans import regions
 from plans.catalogue import SAFETY_PLAN_SLUG, get_catalogue
 from plans.content_rules import check_step
-from tests.factories import ANSWERS, AT_RISK_ANSWERS, finish_assessment, make_plan
+from tests.factories import ANSWERS, AT_RISK_ANSWERS, finish_assessment, made_by, make_plan
 
 FAMILY = {**AT_RISK_ANSWERS, "adversaries": ["family"]}
 
@@ -98,7 +98,7 @@ def test_a_plan_made_from_an_australian_browser_names_australian_lines(client):
 
 @pytest.mark.django_db
 def test_a_region_switch_changes_the_helpline_on_the_safety_plan_step(client):
-    plan = make_plan(AT_RISK_ANSWERS)
+    plan = made_by(client, make_plan(AT_RISK_ANSWERS))
     assert plan.region == "nz"
     page = client.get(plan.get_absolute_url()).content.decode()
     assert "Women&#x27;s Refuge on 0800 733 843" in page
@@ -113,7 +113,7 @@ def test_a_region_switch_changes_the_helpline_on_the_safety_plan_step(client):
 
 @pytest.mark.django_db
 def test_a_country_we_do_not_know_changes_nothing_and_says_so(client):
-    plan = make_plan(ANSWERS)
+    plan = made_by(client, make_plan(ANSWERS))
     response = client.post(
         reverse("plans:set_region", args=[plan.key]), {"region": "<x>"}, follow=True
     )

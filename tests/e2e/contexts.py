@@ -11,3 +11,18 @@ def new_context(browser: Any, live_server: Any, *, width: int, javascript: bool 
     )
     context.set_default_timeout(15_000)
     return context
+
+
+def as_maker(page: Any, live_server: Any, plan: Any) -> None:
+    """This browser made the plan (plans.makers): it may save, share and change it."""
+    from django.conf import settings
+    from django.test import Client
+
+    from tests.factories import made_by
+
+    client = Client()
+    made_by(client, plan)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
+    )

@@ -3,14 +3,16 @@
 import pytest
 
 from tests.e2e.axe import assert_accessible
+from tests.e2e.contexts import as_maker
 from tests.factories import AT_RISK_ANSWERS, make_plan
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.mark.parametrize("width", [375, 1280])
-def test_a_low_key_plan_says_so_and_can_be_switched_off_and_on(page, width):
+def test_a_low_key_plan_says_so_and_can_be_switched_off_and_on(page, live_server, width):
     plan = make_plan(AT_RISK_ANSWERS)
+    as_maker(page, live_server, plan)  # the browser that made it
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(plan.get_absolute_url())
     assert page.title() == "My weekly plan"

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from plans import codes
 from tests.e2e.axe import assert_accessible
+from tests.e2e.contexts import as_maker
 from tests.factories import AT_RISK_ANSWERS, make_plan
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -15,6 +16,7 @@ def test_a_code_from_one_browser_opens_the_plan_in_another_and_forget_ends_it(
     browser, live_server, page, width
 ):
     plan = make_plan(AT_RISK_ANSWERS)
+    as_maker(page, live_server, plan)  # the browser that made it
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(plan.get_absolute_url())
     assert page.get_by_role("button", name="Save my plan").count() == 0

@@ -3,14 +3,18 @@
 import pytest
 
 from tests.e2e.axe import assert_accessible
+from tests.e2e.contexts import as_maker
 from tests.factories import AT_RISK_ANSWERS, make_plan
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.mark.parametrize("width", [375, 1280])
-def test_changing_the_country_changes_the_helpline_on_the_safety_plan_step(page, width):
+def test_changing_the_country_changes_the_helpline_on_the_safety_plan_step(
+    page, live_server, width
+):
     plan = make_plan(AT_RISK_ANSWERS)
+    as_maker(page, live_server, plan)  # the browser that made it
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(plan.get_absolute_url())
     this_week = page.locator(".this-week")

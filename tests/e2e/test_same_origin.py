@@ -2,13 +2,13 @@
 
 import pytest
 
-from tests.factories import AT_RISK_ANSWERS, finish_assessment, make_plan
+from tests.factories import AT_RISK_ANSWERS, finish_assessment, made_by, make_plan
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def pages_to_visit() -> list[str]:
-    plan = make_plan(AT_RISK_ANSWERS)
+def pages_to_visit(client) -> list[str]:
+    plan = made_by(client, make_plan(AT_RISK_ANSWERS))  # this browser made it
     questions = [
         "devices",
         "confidence",
@@ -33,11 +33,12 @@ def pages_to_visit() -> list[str]:
 
 
 def test_every_page_loads_only_from_this_site(page, live_server, client):
-    pages = pages_to_visit()
-    # The wizard pages after the first need earlier answers: give the browser a
-    # finished assessment through its own session cookie.
+    # The wizard pages after the first need earlier answers, and the plan's
+    # delete page its maker: give the browser a finished assessment and the
+    # plan through its own session cookie.
     page.goto("/")
     finish_assessment(client)
+    pages = pages_to_visit(client)
     cookie = client.cookies["sessionid"]
     page.context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
     requested: list[str] = []
