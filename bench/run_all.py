@@ -12,7 +12,16 @@ from datetime import date
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
-SCRIPTS = ["pages.py", "plan_generation.py", "pdf.py", "reminders.py"]
+SCRIPTS = [
+    "pages.py",
+    "plan_generation.py",
+    "pdf.py",
+    "reminders.py",
+    "browser.py",
+    "scale.py",
+    "memory.py",
+]
+MARK = "SUMMARY\t"
 
 
 def machine() -> str:
@@ -41,16 +50,31 @@ def main() -> int:
     print(f"Machine: {machine()}")
     env = {**DEFAULTS, **os.environ}
     failed = []
+    rows: list[list[str]] = []
     for name in SCRIPTS:
         script = BENCH / name
         if not script.exists():
             continue
         print(f"\n=== {name} ===", flush=True)
-        result = subprocess.run(
-            [sys.executable, str(script)], cwd=BENCH.parent, env=env, check=False
-        )
-        if result.returncode != 0:
+        with subprocess.Popen(
+            [sys.executable, str(script)],
+            cwd=BENCH.parent,
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+        ) as process:
+            assert process.stdout is not None
+            for line in process.stdout:
+                if line.startswith(MARK):
+                    rows.append(line[len(MARK) :].rstrip("\n").split("\t"))
+                else:
+                    print(line, end="", flush=True)
+        if process.returncode != 0:
             failed.append(name)
+    if rows:
+        print(f"\n{'figure':44} {'limit':22} {'value':28} {'target':26} result")
+        for figure, limit, value, target, verdict in rows:
+            print(f"{figure:44} {limit:22} {value:28} {target:26} {verdict}")
     # The figures are the result: a missed target is reported, not a crash.
     print("\nEvery target met." if not failed else f"\nMissed a target in: {', '.join(failed)}")
     return 0

@@ -58,6 +58,16 @@ class Plan(models.Model):
     # release's migration drops it.
     page_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
+    class Meta:
+        indexes = [
+            # The daily clean-up finds anonymous plans untouched for a year.
+            models.Index(
+                fields=("updated_at",),
+                condition=models.Q(owner__isnull=True),
+                name="plan_anonymous_updated_at",
+            ),
+        ]
+
     def __str__(self) -> str:
         return f"Plan {self.pk}"
 

@@ -93,3 +93,13 @@ def test_saved_plans_are_never_deleted_for_age(django_user_model):
     Plan.objects.filter(pk=plan.pk).update(updated_at=timezone.now() - datetime.timedelta(days=800))
     assert privacy.plans_delete_stale() == 0
     assert Plan.objects.filter(pk=plan.pk).exists()
+
+
+def test_the_daily_clean_up_deletes_every_stale_plan_in_small_batches():
+    plans = [make_plan() for _ in range(5)]
+    fresh = make_plan()
+    Plan.objects.filter(pk__in=[p.pk for p in plans]).update(
+        updated_at=timezone.now() - datetime.timedelta(days=400)
+    )
+    assert privacy.plans_delete_stale(batch_size=2) == 5
+    assert list(Plan.objects.values_list("pk", flat=True)) == [fresh.pk]
