@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("plans", "0003_plan_page_changed_at"),
+        ("plans", "0004_plan_low_key"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
