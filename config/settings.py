@@ -142,8 +142,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Redis, with this process's memory standing in while it does not
-            # answer (short timeouts): sign-in and its rate limits keep working.
+            # Redis, with this process's memory standing in while it does not answer.
             "BACKEND": "config.cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
         }
@@ -374,7 +373,7 @@ USE_TZ = True
 
 # --- Logging --------------------------------------------------------------
 
-# Every record has private keys and tokens blanked as it is made (config/logs.py).
+# Private keys and tokens are blanked in every record (config/logs.py).
 LOGGING_CONFIG = "config.logs.configure"
 LOGGING = {
     "version": 1,
@@ -394,6 +393,10 @@ LOGGING = {
 }
 
 # --- Product --------------------------------------------------------------
+
+# Fresh PDFs a minute per client and per plan, and at once per process (plans/pdf_limits.py).
+PDF_RENDERS_PER_MINUTE = env.int("PDF_RENDERS_PER_MINUTE", default=6)
+PDF_RENDERS_AT_ONCE = env.int("PDF_RENDERS_AT_ONCE", default=1)
 
 # Where "Exit this page" goes: a neutral page on another site.
 QUICK_EXIT_URL = env.str("QUICK_EXIT_URL", default="https://www.metservice.com/")
