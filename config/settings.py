@@ -193,15 +193,15 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": 60 * 60 * 6,
     },
 }
-# Weekly reminders: claim the due ones every five minutes; every ten,
-# queue again any left "queued" or "sending" by a lost message or a killed worker.
+# Weekly reminders: claim the due ones every five minutes; every minute,
+# queue again any lost by a killed worker (plans/reminders.py STUCK_AFTER).
 CELERY_BEAT_SCHEDULE["send-due-reminders"] = {
     "task": "plans.tasks.send_due_reminders",
     "schedule": 5 * 60,
 }
 CELERY_BEAT_SCHEDULE["requeue-stuck-reminders"] = {
     "task": "plans.tasks.requeue_stuck_reminders",
-    "schedule": 10 * 60,
+    "schedule": 60,
 }
 CELERY_BEAT_SCHEDULE["delete-stale-plans"] = {
     "task": "plans.tasks.delete_stale_plans",

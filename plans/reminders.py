@@ -11,6 +11,7 @@ message or a killed worker left behind. Web views never enqueue anything.
 """
 
 import collections
+import contextlib
 import datetime
 import logging
 from collections.abc import Callable, Iterable
@@ -18,9 +19,10 @@ from collections.abc import Callable, Iterable
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -36,7 +38,12 @@ NO_PROGRESS_SLOW_DOWN = datetime.timedelta(weeks=3)
 PAUSE_WEEKS = 4
 MAX_PERMANENT_FAILURES = 3
 CLAIM_BATCH = 500
-STUCK_AFTER = datetime.timedelta(minutes=15)
+# "sending" this long (a send takes at most EMAIL_TIMEOUT), or queued and never
+# tried: its worker was lost. The sweeper runs every minute, so a killed worker
+# delays a reminder about three minutes at most. One queued after a temporary
+# error waits for its retry (at most 10 minutes, plans/tasks.py) first.
+STUCK_AFTER = datetime.timedelta(minutes=2)
+RETRY_STUCK_AFTER = datetime.timedelta(minutes=15)
 
 
 def _settings_next_due(
@@ -249,16 +256,21 @@ def logs_stuck(
 
     A row stuck in "sending" may or may not have reached the mail server
     before its worker died; we send it again (with the same Message-ID, so
-    mail programs can fold the two) rather than lose it.
+    mail programs can fold the two) rather than lose it: a duplicate only if
+    the worker died between the server accepting the message and the row being
+    marked sent, one UPDATE (milliseconds; reminder_send marks it before QUIT).
     """
     now = now or timezone.now()
     cutoff = now - older_than
-    stuck = ReminderLog.objects.filter(
-        status__in=[ReminderLog.Status.QUEUED, ReminderLog.Status.SENDING], updated_at__lt=cutoff
+    retry_cutoff = now - max(older_than, RETRY_STUCK_AFTER)
+    lost = Q(status=ReminderLog.Status.SENDING, updated_at__lt=cutoff) | Q(
+        status=ReminderLog.Status.QUEUED, error="", updated_at__lt=cutoff
     )
+    waiting_too_long = Q(status=ReminderLog.Status.QUEUED, updated_at__lt=retry_cutoff)
+    stuck = ReminderLog.objects.filter(lost | waiting_too_long)
     ids = list(stuck.values_list("pk", flat=True))
     if ids:
-        ReminderLog.objects.filter(pk__in=ids, updated_at__lt=cutoff).update(
+        ReminderLog.objects.filter(Q(pk__in=ids) & (lost | waiting_too_long)).update(
             status=ReminderLog.Status.QUEUED, updated_at=now
         )
     return ids
@@ -339,9 +351,16 @@ def reminder_send(*, log_id: int, now: datetime.datetime | None = None) -> str:
         )
         return "skipped"
     slug = _this_weeks_step(plan_id=log.plan_id)
+    # Our own connection: the row is marked sent once the server accepted the
+    # message, before QUIT (which can take EMAIL_TIMEOUT).
+    connection = get_connection()
     try:
-        reminder_message(log=log, reminder=reminder, slug=slug).send()
+        connection.open()
+        message = reminder_message(log=log, reminder=reminder, slug=slug)
+        message.connection = connection
+        message.send()
     except Exception as error:
+        _close_quietly(connection)
         if is_temporary(error):
             ReminderLog.objects.filter(pk=log_id, status=ReminderLog.Status.SENDING).update(
                 status=ReminderLog.Status.QUEUED,
@@ -355,7 +374,13 @@ def reminder_send(*, log_id: int, now: datetime.datetime | None = None) -> str:
     ReminderLog.objects.filter(pk=log_id, status=ReminderLog.Status.SENDING).update(
         status=ReminderLog.Status.SENT, sent_at=sent_at, updated_at=sent_at, error=""
     )
+    _close_quietly(connection)
     return "sent"
+
+
+def _close_quietly(connection: BaseEmailBackend) -> None:
+    with contextlib.suppress(Exception):  # the goodbye only
+        connection.close()
 
 
 def reminder_give_up(*, log_id: int, reason: str) -> None:

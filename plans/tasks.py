@@ -17,7 +17,7 @@ from config.emails import TemporaryMailError
 from plans import privacy, reminders
 
 # Temporary mail trouble is retried with exponential backoff (1, 2, 4, 8, 10, 10
-# minutes). Kept under reminders.STUCK_AFTER, so the sweeper never mistakes a
+# minutes). Kept under reminders.RETRY_STUCK_AFTER, so the sweeper never mistakes a
 # reminder waiting for its retry for a lost one.
 SEND_RETRY_BACKOFF = 60
 SEND_MAX_RETRIES = 6

@@ -818,3 +818,25 @@ def test_temporary_trouble_queues_the_reminder_again_for_later_not_at_once(
     log = ReminderLog.objects.get(pk=log_id)
     assert (log.status, log.error) == (ReminderLog.Status.QUEUED, "ConnectionResetError")
     assert ReminderSettings.objects.get().bounce_count == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sweeper_takes_back_a_lost_reminder_after_minutes_but_leaves_a_retry_its_wait(
+    django_user_model,
+):
+    _, log_id = _claimed_log(django_user_model)
+    three_minutes_ago = timezone.now() - datetime.timedelta(minutes=3)
+    for status in (ReminderLog.Status.SENDING, ReminderLog.Status.QUEUED):
+        ReminderLog.objects.filter(pk=log_id).update(status=status, updated_at=three_minutes_ago)
+        assert reminders.logs_stuck(older_than=reminders.STUCK_AFTER) == [log_id], status
+    # Queued again after a temporary mail error: its retry comes within ten minutes.
+    ReminderLog.objects.filter(pk=log_id).update(
+        status=ReminderLog.Status.QUEUED,
+        error="SMTPServerDisconnected",
+        updated_at=three_minutes_ago,
+    )
+    assert reminders.logs_stuck(older_than=reminders.STUCK_AFTER) == []
+    ReminderLog.objects.filter(pk=log_id).update(
+        updated_at=timezone.now() - datetime.timedelta(minutes=16)
+    )
+    assert reminders.logs_stuck(older_than=reminders.STUCK_AFTER) == [log_id]
