@@ -88,10 +88,11 @@ def test_asking_for_a_code_takes_as_long_for_a_known_address_as_for_a_new_one():
     for number in range(8):
         known.append(ask(f"known{number}@example.org"))
         new.append(ask(f"new{number}@example.org"))
-    gap = abs(statistics.median(known) - statistics.median(new))
+    # The quickest answers: the least of the test machine's own noise in them.
+    gap = abs(min(known) - min(new))
     print(
         f"\nasking for a code: known {statistics.median(known) * 1000:.1f} ms, "
-        f"new {statistics.median(new) * 1000:.1f} ms, apart {gap * 1000:.2f} ms"
+        f"new {statistics.median(new) * 1000:.1f} ms (medians); quickest apart {gap * 1000:.2f} ms"
     )
     # Every answer waits to the same floor, so what is left is noise.
     assert min(known + new) >= SIGN_IN_SECONDS
