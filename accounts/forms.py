@@ -24,7 +24,7 @@ from accounts.services import user_get_or_create_for_code
 CODE_HINT = "It has 8 numbers, like 1234-5678."
 MAX_EMAIL_LENGTH = 254  # RFC 5321, and what the account's field holds
 # Asking for a code answers after this long (seconds), for known and new addresses alike.
-SIGN_IN_SECONDS = 0.15
+SIGN_IN_SECONDS = 0.25
 
 
 class EmailMeACodeForm(LoginForm):

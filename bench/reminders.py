@@ -156,7 +156,7 @@ def _queries_per_reminder(size: int, tag: str) -> float:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext, override_settings
 
-    from plans import reminders
+    from plans import reminder_mail, reminders
 
     _make_due(size, tag)
     with (
@@ -169,7 +169,7 @@ def _queries_per_reminder(size: int, tag: str) -> float:
             if not claimed:
                 break
         for log_id in ids:
-            reminders.reminder_send(log_id=log_id)
+            reminder_mail.reminder_send(log_id=log_id)
     _cleanup(tag)
     return len(captured.captured_queries) / max(1, len(ids))
 

@@ -6,6 +6,7 @@ limit, a kind "please wait a minute" page with status 429 and Retry-After.
 """
 
 import functools
+import logging
 import time
 from collections.abc import Callable
 from typing import Any
@@ -13,6 +14,8 @@ from typing import Any
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+logger = logging.getLogger(__name__)
 
 
 def client_of(request: HttpRequest) -> str:
@@ -24,12 +27,16 @@ def hit(*, scope: str, who: str, limit: int, seconds: int = 60) -> bool:
     """Count one request; False when it is over the limit for this window."""
     window = int(time.time() // seconds)
     key = f"ratelimit:{scope}:{who}:{window}"
-    cache.add(key, 0, seconds + 5)
     try:
-        count = cache.incr(key)
-    except ValueError:  # gone between add and incr: this is the first
-        cache.set(key, 1, seconds + 5)
-        count = 1
+        cache.add(key, 0, seconds + 5)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # gone between add and incr: this is the first
+            cache.set(key, 1, seconds + 5)
+            count = 1
+    except Exception:  # no cache at all (our own falls back to memory first)
+        logger.warning("Rate limit %s not counted: the cache did not answer", scope)
+        return True
     return count <= limit
 
 

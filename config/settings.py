@@ -50,6 +50,7 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 # Unset, links in emails point at the address gunicorn binds (make run's).
 _BIND = env.str("GUNICORN_BIND", default="127.0.0.1:8000").replace("0.0.0.0:", "127.0.0.1:")
 SITE_URL = env.str("SITE_URL", default=f"http://{_BIND}").rstrip("/")
+_BEHIND_PROXY = env.bool("DJANGO_BEHIND_TLS_PROXY", default=False)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -145,8 +146,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Redis, with this process's memory standing in while it does not
-            # answer (short timeouts): sign-in and its rate limits keep working.
+            # Redis, with this process's memory standing in while it does not answer.
             "BACKEND": "config.cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
         }
@@ -193,25 +193,18 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+# Weekly reminders: claim the due ones every five minutes; every minute,
+# queue again any lost by a killed worker (plans/reminders.py STUCK_AFTER).
+# Accounts asked for by email but never signed in to go after a day.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
-    "clear-expired-sessions": {
-        "task": "accounts.tasks.clear_expired_sessions",
-        "schedule": 60 * 60 * 6,
-    },
-}
-# Weekly reminders: claim the due ones every five minutes; every ten,
-# queue again any left "queued" or "sending" by a lost message or a killed worker.
-CELERY_BEAT_SCHEDULE["send-due-reminders"] = {
-    "task": "plans.tasks.send_due_reminders",
-    "schedule": 5 * 60,
-}
-CELERY_BEAT_SCHEDULE["requeue-stuck-reminders"] = {
-    "task": "plans.tasks.requeue_stuck_reminders",
-    "schedule": 10 * 60,
-}
-CELERY_BEAT_SCHEDULE["delete-stale-plans"] = {
-    "task": "plans.tasks.delete_stale_plans",
-    "schedule": 24 * 60 * 60,
+    name: {"task": task, "schedule": seconds}
+    for name, task, seconds in [
+        ("clear-expired-sessions", "accounts.tasks.clear_expired_sessions", 6 * 60 * 60),
+        ("send-due-reminders", "plans.tasks.send_due_reminders", 5 * 60),
+        ("requeue-stuck-reminders", "plans.tasks.requeue_stuck_reminders", 60),
+        ("delete-stale-plans", "plans.tasks.delete_stale_plans", 24 * 60 * 60),
+        ("delete-unconfirmed-accounts", "accounts.tasks.delete_unconfirmed_accounts", 60 * 60),
+    ]
 }
 # Keep each worker's database connection between tasks instead of closing
 # it after every task: reminders are many short tasks. config/celery.py
@@ -274,10 +267,7 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https://") else "http"
 # Behind the load balancer every request comes from its address; allauth's
 # per-address limits must count the visitor's address in X-Forwarded-For.
-ALLAUTH_TRUSTED_PROXY_COUNT = env.int(
-    "ALLAUTH_TRUSTED_PROXY_COUNT",
-    default=1 if env.bool("DJANGO_BEHIND_TLS_PROXY", default=False) else 0,
-)
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=int(_BEHIND_PROXY))
 # Passkeys: an extra way in (never a second lock; see accounts.adapter).
 MFA_ADAPTER = "accounts.adapter.MFAAdapter"
 MFA_FORMS = {
@@ -292,12 +282,7 @@ MFA_PASSKEY_SIGNUP_ENABLED = False
 # Passkeys over plain http while developing: open http://localhost:8000
 # (a passkey needs a host name; 127.0.0.1 will not do).
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
-# Accounts asked for by email but never signed in to are removed after a day.
-ACCOUNTS_UNCONFIRMED_MAX_AGE_HOURS = 24
-CELERY_BEAT_SCHEDULE["delete-unconfirmed-accounts"] = {
-    "task": "accounts.tasks.delete_unconfirmed_accounts",
-    "schedule": 60 * 60,
-}
+ACCOUNTS_UNCONFIRMED_MAX_AGE_HOURS = 24  # then delete-unconfirmed-accounts removes them
 
 # --- Email ----------------------------------------------------------------
 
@@ -326,11 +311,7 @@ SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=False)
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https")
-    if env.bool("DJANGO_BEHIND_TLS_PROXY", default=False)
-    else None
-)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _BEHIND_PROXY else None
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
@@ -371,10 +352,9 @@ CONTENT_SECURITY_POLICY = {
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=VAR_DIR / "static")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Hashed, compressed names: both versions' files are served side by side during a release.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    # Hashed, compressed names, so both versions' files can be served
-    # side by side during a rolling release.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -387,7 +367,7 @@ USE_TZ = True
 
 # --- Logging --------------------------------------------------------------
 
-# Every record has private keys and tokens blanked as it is made (config/logs.py).
+# Private keys and tokens are blanked in every record (config/logs.py).
 LOGGING_CONFIG = "config.logs.configure"
 LOGGING = {
     "version": 1,
@@ -411,9 +391,9 @@ LOGGING = {
 
 # --- Product --------------------------------------------------------------
 
-# Who runs the service and how to reach them: the footer, the privacy
-# notice and the accessibility statement name them.
+# Who runs the service and how to reach them (footer, privacy, accessibility).
 SERVICE_OPERATOR = env.str("SERVICE_OPERATOR", default="the Little Steps volunteers")
 CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="hello@localhost")
-
-# "Exit this page" (QUICK_EXIT_URL) is set with the security headers above.
+# Fresh PDFs a minute per client and per plan, and at once per process (plans/pdf_limits.py).
+PDF_RENDERS_PER_MINUTE = env.int("PDF_RENDERS_PER_MINUTE", default=6)
+PDF_RENDERS_AT_ONCE = env.int("PDF_RENDERS_AT_ONCE", default=1)

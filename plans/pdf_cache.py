@@ -58,20 +58,40 @@ def plan_pdf_fingerprint(*, plan: Plan, options: PrintOptions, mentor: Mentor | 
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-def plan_pdf_bytes(*, plan: Plan, options: PrintOptions, mentor: Mentor | None = None) -> bytes:
-    """The PDF, from the cache when nothing that is printed has changed."""
+def plan_pdf_cached(
+    *, plan: Plan, options: PrintOptions, mentor: Mentor | None = None
+) -> bytes | None:
+    """The kept PDF when nothing that is printed has changed, else None."""
     key = plan_pdf_cache_key(plan=plan, options=options)
     fingerprint = plan_pdf_fingerprint(plan=plan, options=options, mentor=mentor)
     try:
         cached = cache.get(key)
     except Exception:  # the cache is a speed-up: a Redis outage must not stop printing
         logger.warning("PDF cache could not be read", exc_info=True)
-        cached = None
+        return None
     if isinstance(cached, tuple) and len(cached) == 2 and cached[0] == fingerprint:
         return cached[1]
+    return None
+
+
+def plan_pdf_render_and_keep(
+    *, plan: Plan, options: PrintOptions, mentor: Mentor | None = None
+) -> bytes:
+    """Render the PDF now, and keep it in its slot for the next request."""
     printed = pdf.plan_pdf_render(plan=plan, options=options, mentor=mentor)
+    fingerprint = plan_pdf_fingerprint(plan=plan, options=options, mentor=mentor)
     try:
-        cache.set(key, (fingerprint, printed), CACHE_SECONDS)
+        cache.set(
+            plan_pdf_cache_key(plan=plan, options=options), (fingerprint, printed), CACHE_SECONDS
+        )
     except Exception:
         logger.warning("PDF cache could not be written", exc_info=True)
     return printed
+
+
+def plan_pdf_bytes(*, plan: Plan, options: PrintOptions, mentor: Mentor | None = None) -> bytes:
+    """The PDF, from the cache when nothing that is printed has changed."""
+    cached = plan_pdf_cached(plan=plan, options=options, mentor=mentor)
+    if cached is not None:
+        return cached
+    return plan_pdf_render_and_keep(plan=plan, options=options, mentor=mentor)

@@ -5,7 +5,7 @@ email. The beat task calls claim_due(): it locks due ReminderSettings rows
 with SKIP LOCKED, moves each one's next_due_at on, writes one ReminderLog
 row per plan and due time (unique: the guard against double sends) and,
 after the transaction commits, enqueues one send_reminder task per row.
-reminder_send() claims its row with a conditional UPDATE (queued -> sending),
+reminder_send() (plans/reminder_mail.py) claims its row with a conditional UPDATE,
 so a duplicate task is harmless; logs_stuck() is the sweeper for rows a lost
 message or a killed worker left behind. Web views never enqueue anything.
 """
@@ -16,21 +16,13 @@ import logging
 from collections.abc import Callable, Iterable
 
 from allauth.account.models import EmailAddress
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F, Max
-from django.urls import reverse
+from django.db.models import Max, Q
 from django.utils import timezone
 
-from config.emails import TemporaryMailError, is_temporary, make_message
-from plans.catalogue import get_catalogue
-from plans.links import link_token, unsubscribe_url
-from plans.lowkey import PRIVATE_STEP_SUMMARY, PRIVATE_STEP_TITLE, is_private_step
 from plans.models import Plan, PlanStep, ReminderLog, ReminderSettings, new_feed_key
-from plans.regions import localise
-from plans.schedule import WEEKDAYS, next_due_at, zone_or_none
+from plans.schedule import next_due_at, zone_or_none
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +30,12 @@ NO_PROGRESS_SLOW_DOWN = datetime.timedelta(weeks=3)
 PAUSE_WEEKS = 4
 MAX_PERMANENT_FAILURES = 3
 CLAIM_BATCH = 500
-STUCK_AFTER = datetime.timedelta(minutes=15)
+# "sending" this long (a send takes at most EMAIL_TIMEOUT), or queued and never
+# tried: its worker was lost. The sweeper runs every minute, so a killed worker
+# delays a reminder about three minutes at most. One queued after a temporary
+# error waits for its retry (at most 10 minutes, plans/tasks.py) first.
+STUCK_AFTER = datetime.timedelta(minutes=2)
+RETRY_STUCK_AFTER = datetime.timedelta(minutes=15)
 
 
 def _settings_next_due(
@@ -251,147 +248,21 @@ def logs_stuck(
 
     A row stuck in "sending" may or may not have reached the mail server
     before its worker died; we send it again (with the same Message-ID, so
-    mail programs can fold the two) rather than lose it.
+    mail programs can fold the two) rather than lose it: a duplicate only if
+    the worker died between the server accepting the message and the row being
+    marked sent, one UPDATE (milliseconds; reminder_send marks it before QUIT).
     """
     now = now or timezone.now()
     cutoff = now - older_than
-    stuck = ReminderLog.objects.filter(
-        status__in=[ReminderLog.Status.QUEUED, ReminderLog.Status.SENDING], updated_at__lt=cutoff
+    retry_cutoff = now - max(older_than, RETRY_STUCK_AFTER)
+    lost = Q(status=ReminderLog.Status.SENDING, updated_at__lt=cutoff) | Q(
+        status=ReminderLog.Status.QUEUED, error="", updated_at__lt=cutoff
     )
+    waiting_too_long = Q(status=ReminderLog.Status.QUEUED, updated_at__lt=retry_cutoff)
+    stuck = ReminderLog.objects.filter(lost | waiting_too_long)
     ids = list(stuck.values_list("pk", flat=True))
     if ids:
-        ReminderLog.objects.filter(pk__in=ids, updated_at__lt=cutoff).update(
+        ReminderLog.objects.filter(Q(pk__in=ids) & (lost | waiting_too_long)).update(
             status=ReminderLog.Status.QUEUED, updated_at=now
         )
     return ids
-
-
-# --- Sending ---------------------------------------------------------------------------
-
-
-def _absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
-def _link_url(log: ReminderLog, action: str, slug: str) -> str:
-    token = link_token(plan=log.plan, action=action, slug=slug, due_at=log.due_at)
-    return _absolute(reverse("plans:reminder_link", args=[token]))
-
-
-def _this_weeks_step(*, plan_id: int) -> str | None:
-    """The slug of the plan's first step not done or already done, or None when all are."""
-    return (
-        PlanStep.objects.filter(plan_id=plan_id)
-        .exclude(status__in=PlanStep.CLOSED)
-        .order_by("week", "order", "pk")
-        .values_list("slug", flat=True)
-        .first()
-    )
-
-
-def reminder_message(
-    *, log: ReminderLog, reminder: ReminderSettings, slug: str | None
-) -> EmailMultiAlternatives:
-    """The email for one reminder: this week's step, and a signed link for each answer."""
-    slug = slug or ""
-    stop_url = unsubscribe_url(plan=log.plan)
-    plain = get_catalogue().step(slug) if slug else None
-    worries = log.plan.profile.get("adversaries") or ()
-    step = plain and localise(plain, region=log.plan.region, adversaries=worries)
-    low_key = log.plan.low_key
-    private = bool(step and low_key and is_private_step(step))
-    context = {
-        "step": step,
-        "step_title": PRIVATE_STEP_TITLE if private else (step.title if step else ""),
-        "step_summary": PRIVATE_STEP_SUMMARY if private else (step.summary if step else ""),
-        "no_rush": log.no_rush,
-        # Someone close may see the inbox: the subject names no step.
-        "careful": log.plan.someone_close_is_a_worry,
-        "plan_url": _absolute(log.plan.get_absolute_url()),
-        "done_url": _link_url(log, "done", slug),
-        "snooze_url": _link_url(log, "snooze", slug),
-        "pause_url": _link_url(log, "pause", slug),
-        "change_url": _link_url(log, "change", slug),
-        "stop_url": stop_url,
-        "weekday": WEEKDAYS[reminder.weekday],
-        # The wall-clock time the person chose, in their own time zone.
-        "local_time": f"{reminder.local_time:%H:%M}",
-    }
-    message_id = f"reminder-{log.pk}"
-    return make_message(
-        "reminder",
-        to=reminder.email,
-        context=context,
-        message_id=message_id,
-        stop_url=stop_url,
-        low_key=low_key,
-    )
-
-
-def reminder_send(*, log_id: int, now: datetime.datetime | None = None) -> str:
-    """Send one claimed reminder. Returns "sent", "skipped" or "failed".
-
-    The conditional UPDATE (queued -> sending) is the guard: of two tasks for
-    the same row only one gets it, so a duplicate task sends nothing. On a
-    temporary mail error the row goes back to "queued" and TemporaryMailError
-    is raised, so the task's retry can claim it again.
-    """
-    now = now or timezone.now()
-    claimed = ReminderLog.objects.filter(pk=log_id, status=ReminderLog.Status.QUEUED).update(
-        status=ReminderLog.Status.SENDING, attempts=F("attempts") + 1, updated_at=now
-    )
-    if claimed != 1:
-        return "skipped"
-    log = ReminderLog.objects.select_related("plan__reminder_settings").filter(pk=log_id).first()
-    if log is None:  # the plan was deleted since the claim
-        return "skipped"
-    try:
-        reminder: ReminderSettings | None = log.plan.reminder_settings
-    except ReminderSettings.DoesNotExist:
-        reminder = None
-    if reminder is None or not reminder.active or not email_is_safe(log.plan):
-        ReminderLog.objects.filter(pk=log_id).update(
-            status=ReminderLog.Status.FAILED, error="Reminders were turned off.", updated_at=now
-        )
-        return "skipped"
-    slug = _this_weeks_step(plan_id=log.plan_id)
-    try:
-        reminder_message(log=log, reminder=reminder, slug=slug).send()
-    except Exception as error:
-        if is_temporary(error):
-            ReminderLog.objects.filter(pk=log_id, status=ReminderLog.Status.SENDING).update(
-                status=ReminderLog.Status.QUEUED,
-                error=type(error).__name__,
-                updated_at=timezone.now(),
-            )
-            raise TemporaryMailError(type(error).__name__) from error
-        _record_permanent_failure(log_id=log_id, plan_id=log.plan_id, error=error)
-        return "failed"
-    sent_at = timezone.now()
-    ReminderLog.objects.filter(pk=log_id, status=ReminderLog.Status.SENDING).update(
-        status=ReminderLog.Status.SENT, sent_at=sent_at, updated_at=sent_at, error=""
-    )
-    return "sent"
-
-
-def reminder_give_up(*, log_id: int, reason: str) -> None:
-    """Retries ran out on a temporary error: record it (not a bounce)."""
-    ReminderLog.objects.filter(pk=log_id).exclude(status=ReminderLog.Status.SENT).update(
-        status=ReminderLog.Status.FAILED, error=reason[:200], updated_at=timezone.now()
-    )
-
-
-def _record_permanent_failure(*, log_id: int, plan_id: int, error: BaseException) -> None:
-    # The error's class only: its text can hold the address.
-    logger.warning("reminder %s failed for good: %s", log_id, type(error).__name__)
-    with transaction.atomic():
-        ReminderLog.objects.filter(pk=log_id).update(
-            status=ReminderLog.Status.FAILED,
-            error=type(error).__name__,
-            updated_at=timezone.now(),
-        )
-        ReminderSettings.objects.filter(plan_id=plan_id).update(bounce_count=F("bounce_count") + 1)
-        # The plan page says so (stopped_by_bounces).
-        ReminderSettings.objects.filter(
-            plan_id=plan_id, active=True, bounce_count__gte=MAX_PERMANENT_FAILURES
-        ).update(active=False, stopped_by_bounces=True, next_due_at=None)

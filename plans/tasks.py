@@ -14,10 +14,10 @@ from typing import Any
 from celery import Task, shared_task
 
 from config.emails import TemporaryMailError
-from plans import privacy, reminders
+from plans import privacy, reminder_mail, reminders
 
 # Temporary mail trouble is retried with exponential backoff (1, 2, 4, 8, 10, 10
-# minutes). Kept under reminders.STUCK_AFTER, so the sweeper never mistakes a
+# minutes). Kept under reminders.RETRY_STUCK_AFTER, so the sweeper never mistakes a
 # reminder waiting for its retry for a lost one.
 SEND_RETRY_BACKOFF = 60
 SEND_MAX_RETRIES = 6
@@ -60,10 +60,10 @@ def send_due_reminders(self: Task[..., Any], batch: int | None = None) -> int:
 )
 def send_reminder(self: Task[..., Any], log_id: int) -> str:
     try:
-        return reminders.reminder_send(log_id=log_id)
+        return reminder_mail.reminder_send(log_id=log_id)
     except TemporaryMailError as error:
         if self.request.retries >= SEND_MAX_RETRIES:
-            reminders.reminder_give_up(log_id=log_id, reason=f"Gave up: {error}")
+            reminder_mail.reminder_give_up(log_id=log_id, reason=f"Gave up: {error}")
             return "failed"
         raise
 

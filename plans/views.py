@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
+from config import ratelimit
 from config.htmx import HtmxHttpRequest
 from personas import catalogue as persona_catalogue
 from personas.views import chosen_match, clear_assessment, session_answers, session_profile
@@ -28,6 +29,8 @@ from plans.models import Plan, PlanStep, ReminderSettings
 # The plan card's parts kept drawn ({% cache %} in plans/_progress.html), keyed
 # on the plan's stamp: a change to the plan draws them again at once.
 FRAGMENT_SECONDS = 60 * 60
+PDF_WAIT_TEXT = "We have made a lot of printable plans in the last minute."
+PDF_BUSY_TEXT = "We are busy making other printable plans right now."
 MARK_MESSAGES = {
     PlanStep.Status.DONE: "Well done. That is one more small step behind you.",
     PlanStep.Status.NOT_NOW: "That's fine. We moved it to a later week.",
@@ -345,13 +348,25 @@ def export_text(request: HttpRequest, key: str) -> HttpResponse:
 
 @require_GET
 def plan_pdf(request: HttpRequest, key: str) -> HttpResponse:
-    """The printable plan (plans/pdf.py), with the options from the print form."""
+    """The printable plan (plans/pdf.py), with the options from the print form.
+
+    A kept copy is served at once; a fresh one within the limits of
+    plans/pdf_limits.py, or a kind "please wait a minute" page.
+    """
     # WeasyPrint is heavy: load it only where a PDF is made.
-    from plans import pdf, pdf_cache
+    from plans import pdf, pdf_cache, pdf_limits
 
     plan = _get_plan_for_request(request, key)
     options = pdf.print_options_for(plan=plan, query=request.GET)
-    content = pdf_cache.plan_pdf_bytes(plan=plan, options=options, mentor=hooks.mentor_line(plan))
+    mentor = hooks.mentor_line(plan)
+    content = pdf_cache.plan_pdf_cached(plan=plan, options=options, mentor=mentor)
+    if content is None:
+        if not pdf_limits.pdf_render_allowed(request=request, plan=plan):
+            return ratelimit.too_many(request, what=PDF_WAIT_TEXT)
+        with pdf_limits.pdf_render_slot() as free:
+            if not free:
+                return ratelimit.too_many(request, seconds=10, what=PDF_BUSY_TEXT)
+            content = pdf_cache.plan_pdf_render_and_keep(plan=plan, options=options, mentor=mentor)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{pdf.FILENAME}"'
     # A private link: no shared cache may keep it, and the browser need not either.

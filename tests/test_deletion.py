@@ -43,7 +43,7 @@ def redis_keys_of(plan: Plan) -> list[bytes]:
 
     client = redis.Redis.from_url(os.environ["REDIS_URL"])
     prefix = caches["default"].key_prefix
-    return [k for k in client.scan_iter(f"{prefix}:*") if f":{plan.pk}:".encode() in k]
+    return [k for k in client.scan_iter(f"{prefix}:*") if f"plan-pdf:{plan.pk}:".encode() in k]
 
 
 def print_and_view(client: Client, plan: Plan) -> None:

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from mentors import services as mentor_services
 from mentors.models import MentorProfile
 from personas.catalogue import get_catalogue as persona_catalogue
-from plans import feed, reminders
+from plans import feed, reminder_mail
 from plans.catalogue import get_catalogue
 from plans.lowkey import PRIVATE_STEP_TITLE, is_private_step
 from plans.models import Plan, ReminderLog, ReminderSettings
@@ -128,7 +128,7 @@ def test_the_calendar_feed_of_a_plan_that_is_not_low_key_names_its_steps():
 def _reminder_for(plan: Plan, slug: str):
     log = ReminderLog(pk=1, plan=plan, due_at=timezone.now())
     reminder = ReminderSettings(plan=plan, email="sam@example.org", weekday=0)
-    return reminders.reminder_message(log=log, reminder=reminder, slug=slug)
+    return reminder_mail.reminder_message(log=log, reminder=reminder, slug=slug)
 
 
 def test_every_reminder_of_a_low_key_plan_has_a_neutral_sender_subject_and_body():

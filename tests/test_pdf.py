@@ -243,7 +243,7 @@ def test_paper_is_a4_by_default_and_us_letter_on_request(client):
 def test_odd_options_fall_back_to_the_defaults_instead_of_failing(client):
     plan = keep_weeks(make_plan(), 1)
     # (A NUL byte gets a 400 before any view: tests/test_fuzz_forms.py.)
-    response = client.get(pdf_url(plan, "paper=x&discreet=maybe&qr=<b>&qr=on"))
+    response = client.get(pdf_url(plan, "paper=a5&discreet=maybe&qr=<b>&qr=on"))
     assert response.status_code == 200
     options = pdf.print_options_for(plan=plan, query={"paper": "x", "discreet": "1"})
     assert options == pdf.PrintOptions(paper="a4", discreet=False, qr=True)

@@ -12,7 +12,7 @@ from django.test import Client
 from mentors import services as mentor_services
 from plans import services
 from plans.models import Plan, PlanStep
-from tests.factories import make_plan
+from tests.factories import build_plan_in, make_plan
 from tests.helpers import fresh_caches
 from tests.test_mentors_helpers import make_mentor, make_mentorship
 
@@ -84,7 +84,7 @@ def _helper_renamed(plan: Plan) -> None:
     [_tick, _not_now, _too_much, _saved, _helper_joins, _sharing_on, _note, _helper_renamed],
 )
 def test_every_change_shows_on_the_next_visit(client, settings, change: Callable):
-    plan = make_plan()
+    plan = build_plan_in(client)  # its maker's browser: the Save button shows until it is saved
     before = _page(client, plan)
     change(plan)
     after = _page(client, plan)

@@ -8,7 +8,7 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 from django.urls import reverse
 
-from plans import reminders
+from plans import reminder_mail, reminders
 from plans.schedule import COMMON_TIME_ZONES, place_name
 from tests.factories import make_plan
 
@@ -46,7 +46,7 @@ def test_the_email_says_the_day_and_time_the_person_chose(client, django_user_mo
     plan = _londoner(django_user_model, client)
     now = datetime.datetime(2026, 12, 3, 9, 1, tzinfo=UTC)
     (log_id,) = reminders.claim_due(now=now, enqueue=lambda ids: None)
-    assert reminders.reminder_send(log_id=log_id) == "sent"
+    assert reminder_mail.reminder_send(log_id=log_id) == "sent"
     (message,) = mail.outbox
     assert "You asked for this reminder on Thursdays at 09:00." in message.body
     assert "&" not in message.subject

@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config.emails import TemporaryMailError
-from plans import links, reminders
+from plans import links, reminder_mail, reminders
 from plans.models import PlanStep, ReminderLog, ReminderSettings
 from tests.factories import AT_RISK_ANSWERS, make_plan
 
@@ -195,7 +195,7 @@ def _claimed_log(django_user_model, **kwargs):
 @pytest.mark.django_db(transaction=True)
 def test_a_reminder_names_this_weeks_step_and_its_links(django_user_model):
     plan, log_id = _claimed_log(django_user_model)
-    assert reminders.reminder_send(log_id=log_id) == "sent"
+    assert reminder_mail.reminder_send(log_id=log_id) == "sent"
     (message,) = mail.outbox
     first = plan.steps.exclude(status__in=PlanStep.CLOSED).first()
     from plans.catalogue import get_catalogue
@@ -216,8 +216,8 @@ def test_a_reminder_names_this_weeks_step_and_its_links(django_user_model):
 @pytest.mark.django_db(transaction=True)
 def test_a_duplicate_task_sends_nothing_more(django_user_model):
     _, log_id = _claimed_log(django_user_model)
-    assert reminders.reminder_send(log_id=log_id) == "sent"
-    assert reminders.reminder_send(log_id=log_id) == "skipped"
+    assert reminder_mail.reminder_send(log_id=log_id) == "sent"
+    assert reminder_mail.reminder_send(log_id=log_id) == "skipped"
     assert len(mail.outbox) == 1
 
 
@@ -225,7 +225,7 @@ def test_a_duplicate_task_sends_nothing_more(django_user_model):
 def test_the_no_rush_email_says_there_is_no_rush(django_user_model):
     _, log_id = _claimed_log(django_user_model)
     ReminderLog.objects.filter(pk=log_id).update(no_rush=True)
-    reminders.reminder_send(log_id=log_id)
+    reminder_mail.reminder_send(log_id=log_id)
     assert "no rush" in mail.outbox[0].body.lower()
 
 
@@ -245,7 +245,7 @@ def test_a_mail_server_that_hangs_up_is_tried_again_later(django_user_model, mon
         _Refusing(smtplib.SMTPServerDisconnected("gone")),
     )
     with pytest.raises(TemporaryMailError):
-        reminders.reminder_send(log_id=log_id)
+        reminder_mail.reminder_send(log_id=log_id)
     log = ReminderLog.objects.get(pk=log_id)
     assert (log.status, log.attempts, log.error) == (
         ReminderLog.Status.QUEUED,
@@ -254,7 +254,7 @@ def test_a_mail_server_that_hangs_up_is_tried_again_later(django_user_model, mon
     )
     assert ReminderSettings.objects.get().bounce_count == 0
     monkeypatch.undo()
-    assert reminders.reminder_send(log_id=log_id) == "sent"  # the retry
+    assert reminder_mail.reminder_send(log_id=log_id) == "sent"  # the retry
     assert len(mail.outbox) == 1
     assert ReminderLog.objects.get(pk=log_id).attempts == 2
 
@@ -271,7 +271,7 @@ def test_three_refused_addresses_stop_reminders_and_the_plan_page_says_so(
         now = _utc(2027, 1, 4) + datetime.timedelta(weeks=week)
         (log_id,) = reminders.claim_due(now=now, enqueue=lambda ids: None)
         with mock.patch("django.core.mail.EmailMultiAlternatives.send", _Refusing(refused)):
-            assert reminders.reminder_send(log_id=log_id) == "failed"
+            assert reminder_mail.reminder_send(log_id=log_id) == "failed"
     reminder = ReminderSettings.objects.get()
     assert (reminder.active, reminder.bounce_count, reminder.stopped_by_bounces) == (
         False,
@@ -293,7 +293,7 @@ def test_stuck_logs_are_queued_again_and_then_sent_once(django_user_model):
     )
     assert reminders.logs_stuck(older_than=datetime.timedelta(minutes=15)) == [log_id]
     assert reminders.logs_stuck(older_than=datetime.timedelta(minutes=15)) == []
-    assert reminders.reminder_send(log_id=log_id) == "sent"
+    assert reminder_mail.reminder_send(log_id=log_id) == "sent"
     assert len(mail.outbox) == 1
 
 
@@ -643,7 +643,7 @@ def test_claiming_and_sending_take_the_same_few_queries_for_one_or_many(
     assert many == one
     for log_id in [*ids, *more_ids]:  # claim, read, this week's step, mark sent
         with django_assert_max_num_queries(4):
-            assert reminders.reminder_send(log_id=log_id) == "sent"
+            assert reminder_mail.reminder_send(log_id=log_id) == "sent"
 
 
 # --- One reminder at a time: what each email holds, and the queue -------------------------
@@ -662,7 +662,7 @@ def _claimed_logs(django_user_model, count: int, **turn_on) -> list[int]:
 def test_each_claimed_reminder_is_sent_once_and_one_turned_off_since_is_not(django_user_model):
     ids = _claimed_logs(django_user_model, 4)
     ReminderSettings.objects.filter(email="b3@example.org").update(active=False)
-    outcomes = [reminders.reminder_send(log_id=log_id) for log_id in [*ids, ids[1]]]
+    outcomes = [reminder_mail.reminder_send(log_id=log_id) for log_id in [*ids, ids[1]]]
     assert outcomes == ["sent", "sent", "sent", "skipped", "skipped"]
     assert sorted(m.to[0] for m in mail.outbox) == [f"b{n}@example.org" for n in (0, 1, 2)]
     statuses = dict(ReminderLog.objects.values_list("pk", "status"))
@@ -674,7 +674,7 @@ def test_each_claimed_reminder_is_sent_once_and_one_turned_off_since_is_not(djan
 def test_a_reminder_has_working_signed_links_for_its_step_and_week(django_user_model):
     ids = _claimed_logs(django_user_model, 2)
     for log_id in ids:
-        assert reminders.reminder_send(log_id=log_id) == "sent"
+        assert reminder_mail.reminder_send(log_id=log_id) == "sent"
     assert len(mail.outbox) == 2
     for message in mail.outbox:
         plan = ReminderSettings.objects.get(email=message.to[0]).plan
@@ -700,7 +700,7 @@ def test_a_step_title_with_quotes_keeps_them_in_the_subject_and_the_text(django_
     plan, log_id = _claimed_log(django_user_model)
     PlanStep.objects.filter(plan=plan).delete()
     PlanStep.objects.create(plan=plan, week=1, order=1, slug="fake-support-calls")
-    assert reminders.reminder_send(log_id=log_id) == "sent"
+    assert reminder_mail.reminder_send(log_id=log_id) == "sent"
     (message,) = mail.outbox
     title = 'Know what to do when "tech support" calls'
     assert message.subject == f"Your little step this week: {title}"
@@ -713,7 +713,7 @@ def test_a_refused_address_is_logged_without_the_address(django_user_model, capl
     _, log_id = _claimed_log(django_user_model)
     refused = smtplib.SMTPRecipientsRefused({"sam@example.org": (550, b"no sam@example.org")})
     with mock.patch("django.core.mail.EmailMultiAlternatives.send", _Refusing(refused)):
-        assert reminders.reminder_send(log_id=log_id) == "failed"
+        assert reminder_mail.reminder_send(log_id=log_id) == "failed"
     logged = " ".join(record.getMessage() for record in caplog.records)
     assert "SMTPRecipientsRefused" in logged
     assert "sam" not in logged
@@ -746,7 +746,7 @@ def test_reminder_links_keep_a_site_address_that_holds_a_placeholder_like_word(
 ):
     settings.SITE_URL = "https://MARK.example.org"
     (log_id,) = _claimed_logs(django_user_model, 1)
-    reminders.reminder_send(log_id=log_id)
+    reminder_mail.reminder_send(log_id=log_id)
     (message,) = mail.outbox
     plan = ReminderLog.objects.get(pk=log_id).plan
     assert f"https://MARK.example.org{plan.get_absolute_url()}" in message.body
@@ -818,3 +818,25 @@ def test_temporary_trouble_queues_the_reminder_again_for_later_not_at_once(
     log = ReminderLog.objects.get(pk=log_id)
     assert (log.status, log.error) == (ReminderLog.Status.QUEUED, "ConnectionResetError")
     assert ReminderSettings.objects.get().bounce_count == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sweeper_takes_back_a_lost_reminder_after_minutes_but_leaves_a_retry_its_wait(
+    django_user_model,
+):
+    _, log_id = _claimed_log(django_user_model)
+    three_minutes_ago = timezone.now() - datetime.timedelta(minutes=3)
+    for status in (ReminderLog.Status.SENDING, ReminderLog.Status.QUEUED):
+        ReminderLog.objects.filter(pk=log_id).update(status=status, updated_at=three_minutes_ago)
+        assert reminders.logs_stuck(older_than=reminders.STUCK_AFTER) == [log_id], status
+    # Queued again after a temporary mail error: its retry comes within ten minutes.
+    ReminderLog.objects.filter(pk=log_id).update(
+        status=ReminderLog.Status.QUEUED,
+        error="SMTPServerDisconnected",
+        updated_at=three_minutes_ago,
+    )
+    assert reminders.logs_stuck(older_than=reminders.STUCK_AFTER) == []
+    ReminderLog.objects.filter(pk=log_id).update(
+        updated_at=timezone.now() - datetime.timedelta(minutes=16)
+    )
+    assert reminders.logs_stuck(older_than=reminders.STUCK_AFTER) == [log_id]

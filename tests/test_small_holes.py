@@ -15,7 +15,7 @@ from accounts.forms import SIGN_IN_SECONDS
 from accounts.models import User
 from mentors import services as mentor_services
 from mentors.models import Nudge
-from plans import links, reminders, services
+from plans import links, reminder_mail, services
 from plans.catalogue import get_catalogue
 from plans.models import Plan, PlanStep, ReminderLog, ReminderSettings
 from tests.factories import ANSWERS, make_plan
@@ -29,7 +29,7 @@ PARTNER_BUT_EMAIL_SAFE = {**ANSWERS, "adversaries": ["partner"], "safe_to_email"
 def subject_for(plan: Plan, slug: str) -> str:
     reminder = ReminderSettings.objects.create(plan=plan, email="sam@example.org", active=True)
     log = ReminderLog.objects.create(plan=plan, due_at=timezone.now())
-    return reminders.reminder_message(log=log, reminder=reminder, slug=slug).subject
+    return reminder_mail.reminder_message(log=log, reminder=reminder, slug=slug).subject
 
 
 def test_where_someone_close_is_a_worry_no_reminder_subject_names_a_step():
@@ -94,10 +94,11 @@ def test_asking_for_a_code_takes_as_long_for_a_known_address_as_for_a_new_one():
     for number in range(8):
         known.append(ask(f"known{number}@example.org"))
         new.append(ask(f"new{number}@example.org"))
-    gap = abs(statistics.median(known) - statistics.median(new))
+    # The quickest answers: the least of the test machine's own noise in them.
+    gap = abs(min(known) - min(new))
     print(
         f"\nasking for a code: known {statistics.median(known) * 1000:.1f} ms, "
-        f"new {statistics.median(new) * 1000:.1f} ms, apart {gap * 1000:.2f} ms"
+        f"new {statistics.median(new) * 1000:.1f} ms (medians); quickest apart {gap * 1000:.2f} ms"
     )
     # Every answer waits to the same floor, so what is left is noise. (How far
     # apart the two are is a timing figure, printed above, not asserted: the
