@@ -19,7 +19,9 @@ from personas.schema import ContentError, Entry, entries, files_hash, load_yaml,
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 
-PLATFORMS = ("iphone", "android", "windows", "mac", "chromebook", "any")
+# shared_computer: a library, school or family computer that is not the
+# person's own, where the how-to is about leaving nothing behind.
+PLATFORMS = ("iphone", "android", "windows", "mac", "chromebook", "shared_computer", "any")
 MAIN_PLATFORMS = ("iphone", "android", "windows", "mac")
 PLATFORM_NAMES = {
     "iphone": "iPhone",
@@ -27,8 +29,13 @@ PLATFORM_NAMES = {
     "windows": "Windows",
     "mac": "Mac",
     "chromebook": "Chromebook",
+    "shared_computer": "A shared computer",
     "any": "Any device",
 }
+# How a heading names the platform: "How to do it on iPhone", "... on a shared computer".
+ON_PLATFORM = {**PLATFORM_NAMES, "shared_computer": "a shared computer"}
+# Platforms with no vendor of their own: their link is "More help".
+GENERAL_PLATFORMS = frozenset({"any", "shared_computer"})
 CHANGES = (
     "password",
     "two_step",
@@ -72,6 +79,14 @@ class HowTo:
     def platform_name(self) -> str:
         return PLATFORM_NAMES[self.platform]
 
+    @property
+    def on_platform(self) -> str:
+        return ON_PLATFORM[self.platform]
+
+    @property
+    def is_general(self) -> bool:
+        return self.platform in GENERAL_PLATFORMS
+
 
 @dataclass(frozen=True)
 class Step:
@@ -101,6 +116,8 @@ class Step:
     if_someone_close: str | None = None
     needs: tuple[str, ...] = ()
     reasons: tuple[tuple[str, str], ...] = ()
+    # check: one plain way for the person to see for themselves that it worked.
+    check: str | None = None
 
     @property
     def platform_keys(self) -> tuple[str, ...]:
@@ -248,6 +265,7 @@ def _step(item: object, file: Path, category: str, index: int) -> Step:
         ),
         needs=_optional_choices(entry, "needs", NEEDS),
         reasons=_reasons(entry),
+        check=entry.text("check", max_length=300) if "check" in entry.data else None,
     )
     if step.look_only and (step.may_alert or step.changes != ("nothing",)):
         raise entry.fail("look_only", "a look-only step changes nothing and cannot alert")

@@ -63,6 +63,8 @@ def step_texts(step: Step) -> Iterator[tuple[str, str]]:
         yield f"platforms.{how_to.platform}.how", how_to.how
     if step.good_enough:
         yield "good_enough", step.good_enough
+    if step.check:
+        yield "check", step.check
     yield "mentor_script", step.mentor_script
     yield "example", step.example
     for key, reason in step.reasons:

@@ -178,10 +178,19 @@ def _reminders_stopped_by_bounces(plan: Plan) -> bool:
         return False
 
 
+def _worked_check(slug: str) -> str:
+    """After "Done": the step's own way to see that it worked."""
+    step = get_catalogue().steps.get(slug)
+    if step is None or not step.check:
+        return ""
+    return f"How to tell it worked: {step.check}"
+
+
 @require_POST
 def mark(request: HtmxHttpRequest, key: str, slug: str) -> HttpResponse:
     plan = _get_plan_for_request(request, key)
     status = request.POST.get("status", "")
+    worked_check = ""
     try:
         services.step_mark(plan=plan, slug=slug, status=status)
     except services.StepMarkError as error:
@@ -189,10 +198,16 @@ def mark(request: HtmxHttpRequest, key: str, slug: str) -> HttpResponse:
         messages.error(request, str(error))
     else:
         celebration = MARK_MESSAGES[PlanStep.Status(status)]
+        if status == PlanStep.Status.DONE:
+            worked_check = _worked_check(slug)
         if not request.htmx:
-            messages.success(request, celebration)
+            messages.success(request, " ".join(filter(None, (celebration, worked_check))))
     if request.htmx:
-        context = {**_plan_context(request, plan), "celebration": celebration}
+        context = {
+            **_plan_context(request, plan),
+            "celebration": celebration,
+            "worked_check": worked_check,
+        }
         return render(request, "plans/_progress.html", context)
     return redirect(plan)
 

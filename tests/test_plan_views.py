@@ -214,7 +214,7 @@ def _card(html: str) -> str:
         if depth == 0:
             card = html[start : start + tag.end()]
             break
-    card = re.sub(r'<p class="celebration"[^>]*>.*?</p>', "", card)
+    card = re.sub(r'<div class="celebration"[^>]*>.*?</div>', "", card)
     card = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", card)
     return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", card))
 
