@@ -153,6 +153,7 @@ def _localise(step: Step, code: str, family: bool) -> Step:
         why=f(step.why),
         platforms=tuple(dataclasses.replace(h, how=f(h.how)) for h in step.platforms),
         good_enough=f(step.good_enough) if step.good_enough else step.good_enough,
+        check=f(step.check) if step.check else step.check,
         mentor_script=f(step.mentor_script),
         example=f(step.example),
     )
