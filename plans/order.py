@@ -97,11 +97,17 @@ def step_value(step: Step, profile: Profile) -> float:
     return value / (step.minutes + 5)
 
 
+# Capability 4: security keys, Lockdown Mode and the like, for experts only.
+EXPERT = 4
+
+
 def fits(step: Step, profile: Profile) -> bool:
-    """Rule 1: capability, devices, not already a habit, not retired."""
+    """Rule 1: capability (one level of stretch, but the expert steps only for
+    people at ease with settings), devices, not already a habit, not retired."""
     return (
         not step.retired
         and step.capability <= profile.capability + 1
+        and (step.capability < EXPERT or profile.capability >= EXPERT)
         and step.fits_devices(profile.devices)
         and (step.covers_habit is None or step.covers_habit not in profile.habits)
     )
