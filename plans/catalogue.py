@@ -22,7 +22,6 @@ CONTENT_DIR = Path(__file__).resolve().parent / "content"
 # shared_computer: a library, school or family computer that is not the
 # person's own, where the how-to is about leaving nothing behind.
 PLATFORMS = ("iphone", "android", "windows", "mac", "chromebook", "shared_computer", "any")
-MAIN_PLATFORMS = ("iphone", "android", "windows", "mac")
 PLATFORM_NAMES = {
     "iphone": "iPhone",
     "android": "Android",

@@ -13,15 +13,18 @@ from dataclasses import dataclass
 
 import textstat
 
-from personas.catalogue import ADVERSARIES, PersonaCatalogue
+from personas.catalogue import ADVERSARIES, Persona, PersonaCatalogue
+from personas.profile import CLOSE_ADVERSARIES
 from plans import regions
 from plans.catalogue import (
-    MAIN_PLATFORMS,
+    LEAVE_OUT,
     NOTICEABLE_CHANGES,
+    PLATFORMS,
     SAFETY_PLAN_SLUG,
     Step,
     StepCatalogue,
 )
+from plans.order import EXPERT
 
 MAX_GRADE = 8.0
 MAX_AGE_DAYS = 365
@@ -29,16 +32,35 @@ SHAME_WORDS = ("should have", "obviously", "simply", "just", "stupid", "careless
 _SHAME_RE = re.compile(r"\b(" + "|".join(re.escape(w) for w in SHAME_WORDS) + r")\b", re.I)
 
 MIN_STEPS = 60
-MIN_CAPABILITY_1 = 10
 MIN_QUICK = 10
 QUICK_MINUTES = 10
-MIN_PER_PLATFORM = 15
+# Steps with their own how-to for each platform: a person with only a
+# Chromebook, or only a library computer, still gets a whole plan.
+MIN_PER_PLATFORM = {
+    "iphone": 15,
+    "android": 15,
+    "windows": 15,
+    "mac": 15,
+    "chromebook": 12,
+    "shared_computer": 5,
+}
+# An expert's plan is more than the basics.
+MIN_PER_CAPABILITY = {1: 10, 2: 10, 3: 6, 4: 6}
 MIN_EASY_PER_ADVERSARY = 4
 MIN_PERSONAS = 10
 # A phone number written into a step: six digits or more, in groups or not.
 # Shorter numbers (111, 7726, 105) are caught by being in regions.yaml.
 _LONG_NUMBER_RE = re.compile(r"(?<![\w.])\d(?:[ -]?\d){5,}(?!\w|\.\d)")
 _SHORT_NUMBER_RE = re.compile(r"(?<![\w.,:-])\d{3,4}(?!\w|[.,:]\d|-)")
+# A title or summary that names a device promises that device's how-to.
+# Case matters: "close all windows" names no device.
+_PLATFORM_WORDS = {
+    "iphone": re.compile(r"\biPhone"),
+    "android": re.compile(r"\bAndroid"),
+    "windows": re.compile(r"\bWindows\b"),
+    "mac": re.compile(r"\bMac\b"),
+    "chromebook": re.compile(r"\bChromebook"),
+}
 
 
 @dataclass(frozen=True)
@@ -123,6 +145,12 @@ def check_step(step: Step, today: datetime.date) -> list[Problem]:
         problems.append(Problem(where, "last_reviewed", "is in the future"))
     if not step.sources:
         problems.append(Problem(where, "sources", "needs at least one source"))
+    if not step.check:
+        problems.append(Problem(where, "check", "needs one plain way to see that it worked"))
+    for platform, word in _PLATFORM_WORDS.items():
+        for field, text in (("title", step.title), ("summary", step.summary)):
+            if word.search(text) and platform not in step.platform_keys:
+                problems.append(Problem(where, field, f"names {platform} but has no how-to for it"))
     return problems
 
 
@@ -135,12 +163,14 @@ def check_coverage(steps: StepCatalogue) -> list[Problem]:
             problems.append(Problem("catalogue", "coverage", f"{what}: {count}, need {minimum}"))
 
     need(len(active), MIN_STEPS, "steps")
-    need(sum(s.capability == 1 for s in active), MIN_CAPABILITY_1, "steps for capability 1")
     need(sum(s.minutes <= QUICK_MINUTES for s in active), MIN_QUICK, "steps of 10 minutes or less")
-    for platform in MAIN_PLATFORMS:
-        need(
-            sum(platform in s.platform_keys for s in active), MIN_PER_PLATFORM, f"{platform} steps"
-        )
+    # Every cell of the counts `content check` prints: none may be empty.
+    for capability, count in counts_by_capability(active).items():
+        need(count, MIN_PER_CAPABILITY.get(capability, 1), f"steps for capability {capability}")
+    for platform, count in counts_by_platform(active).items():
+        need(count, MIN_PER_PLATFORM.get(platform, 1), f"steps with a how-to for {platform}")
+    for adversary, count in counts_by_worry(active).items():
+        need(count, 1, f"steps against {adversary}")
     for adversary in ADVERSARIES:
         easy = sum(s.mitigation(adversary) > 0 and s.capability <= 2 for s in active)
         need(easy, MIN_EASY_PER_ADVERSARY, f"steps of capability 2 or lower against {adversary}")
@@ -153,6 +183,51 @@ def check_coverage(steps: StepCatalogue) -> list[Problem]:
         )
     if not any(s.is_checkup for s in active):
         problems.append(Problem("catalogue", "category", "no quarterly check-up steps"))
+    return problems
+
+
+def counts_by_capability(active: tuple[Step, ...]) -> dict[int, int]:
+    return {c: sum(s.capability == c for s in active) for c in (1, 2, 3, 4)}
+
+
+def counts_by_platform(active: tuple[Step, ...]) -> dict[str, int]:
+    """Steps with their own how-to for each platform ("any" counted apart)."""
+    return {p: sum(p in s.platform_keys for s in active) for p in PLATFORMS}
+
+
+def counts_by_worry(active: tuple[Step, ...]) -> dict[str, int]:
+    return {a: sum(s.mitigation(a) > 0 for s in active) for a in ADVERSARIES}
+
+
+def check_first_steps(persona: Persona, steps: StepCatalogue) -> list[Problem]:
+    """A persona's first steps are ones that person could do, safely, first."""
+    problems = []
+    where = f"personas.yaml: persona '{persona.slug}'"
+    at_risk = bool(CLOSE_ADVERSARIES & set(persona.worries))
+    safety_plan_done = False
+    for slug in persona.first_steps:
+        step = steps.steps.get(slug)
+        if step is None or step.retired:
+            problems.append(Problem(where, "first_steps", f"'{slug}' is not a step"))
+            continue
+        unfit = []
+        if persona.visibility == "public" and step.hides_you:
+            unfit.append("hides a public person")
+        # The plan's own fit rule (plans/order.py): one level of stretch,
+        # and the expert steps for experts only.
+        if step.capability > persona.capability + 1 or (
+            step.capability >= EXPERT > persona.capability
+        ):
+            unfit.append(f"needs capability {step.capability}")
+        if not step.fits_devices(persona.devices):
+            unfit.append("has no how-to for their devices")
+        if at_risk and step.if_someone_close == LEAVE_OUT:
+            unfit.append("is left out where someone close is a worry")
+        if at_risk and step.may_alert and not safety_plan_done:
+            unfit.append("could alert someone close before the safety plan")
+        for reason in unfit:
+            problems.append(Problem(where, "first_steps", f"'{slug}' {reason}"))
+        safety_plan_done = safety_plan_done or slug == SAFETY_PLAN_SLUG
     return problems
 
 
@@ -171,12 +246,7 @@ def check_personas(personas: PersonaCatalogue, steps: StepCatalogue) -> list[Pro
                 )
             if match := _SHAME_RE.search(text):
                 problems.append(Problem(where, field, f"uses the word '{match.group(0)}'"))
-        for slug in persona.first_steps:
-            step = steps.steps.get(slug)
-            if step is None:
-                problems.append(Problem(where, "first_steps", f"'{slug}' is not a step"))
-            elif persona.visibility == "public" and step.hides_you:
-                problems.append(Problem(where, "first_steps", f"'{slug}' hides a public person"))
+        problems += check_first_steps(persona, steps)
     for adversary in personas.adversaries.values():
         where = f"adversaries.yaml: adversary '{adversary.slug}'"
         for field, text in (
@@ -224,9 +294,10 @@ def summary(steps: StepCatalogue, personas: PersonaCatalogue) -> dict[str, objec
         "steps": len(active),
         "retired": len(steps.steps) - len(active),
         "by_category": dict(Counter(s.category for s in active)),
-        "by_capability": dict(sorted(Counter(s.capability for s in active).items())),
-        "by_platform": dict(Counter(p for s in active for p in s.platform_keys)),
-        "by_adversary": {a: sum(s.mitigation(a) > 0 for s in active) for a in ADVERSARIES},
+        "by_capability": counts_by_capability(active),
+        "by_platform": counts_by_platform(active),
+        "by_adversary": counts_by_worry(active),
+        "with_check": sum(bool(s.check) for s in active),
         "minutes": {
             "10_or_less": sum(m <= QUICK_MINUTES for m in minutes),
             "median": statistics.median(minutes),

@@ -207,3 +207,50 @@ def test_content_check_exits_non_zero_on_a_broken_file(tmp_path, monkeypatch):
     monkeypatch.setattr(step_catalogue.load, "__defaults__", (content,))
     with pytest.raises(CommandError, match="capability"):
         call_command("content", "check")
+
+
+def test_a_step_must_say_how_to_tell_it_worked():
+    from dataclasses import replace
+
+    broken = replace(STEPS.step("phone-screen-lock"), check=None)
+    fields = {p.field for p in content_rules.check_step(broken, TODAY)}
+    assert "check" in fields
+
+
+def test_a_step_that_names_a_device_needs_its_how_to():
+    from dataclasses import replace
+
+    step = STEPS.step("phone-screen-lock")
+    broken = replace(step, title="Put a lock on your Chromebook")
+    reasons = [p.reason for p in content_rules.check_step(broken, TODAY)]
+    assert "names chromebook but has no how-to for it" in reasons
+    assert not [p for p in content_rules.check_step(step, TODAY) if p.field == "title"]
+
+
+def test_an_empty_cell_in_the_counts_fails_the_check():
+    from dataclasses import replace
+
+    without = {
+        slug: replace(s, platforms=tuple(h for h in s.platforms if h.platform != "chromebook"))
+        for slug, s in STEPS.steps.items()
+    }
+    problems = content_rules.check_coverage(replace(STEPS, steps=without))
+    assert "steps with a how-to for chromebook: 0, need 12" in [p.reason for p in problems]
+    easy = {slug: replace(s, capability=min(s.capability, 3)) for slug, s in STEPS.steps.items()}
+    problems = content_rules.check_coverage(replace(STEPS, steps=easy))
+    assert "steps for capability 4: 0, need 6" in [p.reason for p in problems]
+
+
+def test_a_personas_first_steps_must_fit_that_person():
+    from dataclasses import replace
+
+    persona = next(p for p in PERSONAS.personas.values() if {"partner"} & set(p.worries))
+    alerting = next(s for s in ACTIVE if s.may_alert and s.capability <= persona.capability)
+    expert = next(s for s in ACTIVE if s.capability == 4)
+    assert not content_rules.check_first_steps(persona, STEPS)
+    unsafe = replace(persona, first_steps=(alerting.slug, "make-a-safety-plan"))
+    reasons = [p.reason for p in content_rules.check_first_steps(unsafe, STEPS)]
+    assert f"'{alerting.slug}' could alert someone close before the safety plan" in reasons
+    beginner = replace(persona, capability=1, first_steps=(expert.slug,))
+    reasons = [p.reason for p in content_rules.check_first_steps(beginner, STEPS)]
+    assert f"'{expert.slug}' needs capability 4" in reasons

@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.test import Client
+from django.utils.html import escape
 
 from personas.profile import Profile
 from plans import offers
@@ -100,6 +101,22 @@ def test_done_without_javascript_posts_and_redirects_with_a_kind_word(client):
     assert response.redirect_chain[-1][0] == f"/p/{plan.key}/"
     assert "Well done" in response.content.decode()
     assert plan.steps.get(slug=step.slug).status == "done"
+    # The step's own check comes with the kind word.
+    check = get_catalogue().step(step.slug).check
+    assert check
+    assert f"How to tell it worked: {escape(check)}" in response.content.decode()
+
+
+@pytest.mark.parametrize("status", ["not_now", "already"])
+def test_only_done_says_how_to_tell_it_worked(client, status):
+    plan = make_plan()
+    step = first_pending(plan)
+    for headers in ({}, {"HX-Request": "true"}):
+        response = client.post(
+            f"/p/{plan.key}/steps/{step.slug}/", {"status": status}, headers=headers, follow=True
+        )
+        assert "How to tell it worked:" not in response.content.decode()
+        step = first_pending(plan)
 
 
 def test_done_with_htmx_answers_with_the_updated_plan_only(client):
@@ -114,6 +131,8 @@ def test_done_with_htmx_answers_with_the_updated_plan_only(client):
     assert 'id="plan-progress"' in text
     assert "Well done" in text
     assert "You have ticked off 1 of" in text
+    check = get_catalogue().step(step.slug).check
+    assert f"How to tell it worked: {escape(check)}" in text
 
 
 def test_an_unknown_status_gives_a_kind_message_and_changes_nothing(client):
@@ -256,7 +275,7 @@ def test_the_plan_page_offers_steps_when_you_are_ready_outside_the_count(client)
     page = client.get(f"/p/{plan.key}/").content.decode()
     assert offered
     assert "When you&#x27;re ready" in page or "When you're ready" in page
-    assert offered[0].title in page
+    assert escape(offered[0].title) in page
     assert f"of {plan.steps.count()} steps" in page
     assert not any(s.slug in {o.slug for o in offered} for s in plan.steps.all())
 
@@ -273,5 +292,5 @@ def test_no_step_offered_when_you_are_ready_could_alert_someone_close(client):
     offered = offers.when_ready(plan, list(plan.steps.all()))
     page = client.get(f"/p/{plan.key}/").content.decode()
     assert offered
-    assert offered[0].title in page
+    assert escape(offered[0].title) in page
     assert not any(s.may_alert for s in offered)
