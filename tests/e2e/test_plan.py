@@ -3,6 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
+from plans.catalogue import get_catalogue
 from plans.models import Plan
 from tests.e2e.axe import assert_accessible
 from tests.e2e.contexts import new_context
@@ -45,6 +46,9 @@ def build_plan_and_tick_week_one(page, *, check_accessibility: bool) -> Plan:
     page.locator(".this-week").get_by_role("button", name="Done").click()
     page.get_by_text("Well done").wait_for()
     assert page.get_by_text("You have ticked off 1 of").is_visible()
+    # The kind word comes with the step's own way to see that it worked.
+    check = get_catalogue().step(first.slug).check
+    expect(page.get_by_text(f"How to tell it worked: {check}")).to_be_visible()
     first.refresh_from_db()
     assert first.status == "done"
     return plan
