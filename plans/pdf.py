@@ -55,11 +55,12 @@ logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 # Bump when the template or stylesheet changes, so cached PDFs are redrawn.
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2
 FILENAME = "my-plan.pdf"
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 DEFAULT_PAPER = "a4"
 FRIDGE_ROWS = 20  # steps on page 1 in its largest type
+FRIDGE_ROWS_LONG = 24  # beyond this, tighter rows, so US Letter holds them too
 NOTES_LINES = 18  # fills the notes page on A4 and on US Letter
 Mentor = tuple[str, str]
 
@@ -298,7 +299,8 @@ def plan_pdf_html(*, plan: Plan, options: PrintOptions, mentor: Mentor | None = 
         "weeks": [w for w in weeks if not w.is_checkup],
         "checkups": [w for w in weeks if w.is_checkup],
         # A longer season still fits its one page, in slightly smaller type.
-        "long_season": sum(len(w.steps) for w in weeks if not w.is_checkup) > FRIDGE_ROWS,
+        "long_season": _season_rows(weeks) > FRIDGE_ROWS,
+        "longer_season": _season_rows(weeks) > FRIDGE_ROWS_LONG,
         "done": _done(plan, rows, options),
         "mentor_name": mentor[0] if mentor else "",
         "mentor_note": mentor_note,
@@ -327,6 +329,10 @@ def html_to_pdf(html: str, *, fetcher: StaticFilesURLFetcher | None = None) -> b
             "PDF: refused %d URL(s) that were not our static files", len(fetcher.refused)
         )
     return pdf
+
+
+def _season_rows(weeks: list[PrintedWeek]) -> int:
+    return sum(len(w.steps) for w in weeks if not w.is_checkup)
 
 
 def plan_pdf_render(*, plan: Plan, options: PrintOptions, mentor: Mentor | None = None) -> bytes:
