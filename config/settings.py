@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "config.bad_input.BadInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language: the switcher's cookie, else the browser's (no prefix in addresses).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -360,9 +362,10 @@ STORAGES = {
 
 # --- Language and time ----------------------------------------------------
 
-LANGUAGE_CODE = "en-nz"
+# LANGUAGE_CODE, LANGUAGES, LOCALE_PATHS and the language cookie: config/settings_i18n.py.
+from config.settings_i18n import *  # noqa: E402, F403
+
 TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="Pacific/Auckland")
-USE_I18N = True
 USE_TZ = True
 
 # --- Logging --------------------------------------------------------------
