@@ -15,7 +15,6 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
 
 from personas.languages import SOURCE_LANGUAGE
 
@@ -49,10 +48,10 @@ def is_english(content: object, field: str = "") -> bool:
 
 
 @register.filter
-def lang_if_english(content: object, field: str = "") -> SafeString:
+def lang_if_english(content: object, field: str = "") -> str:
     """lang="en" on an element whose text is still the English one, else nothing."""
     if not is_english(content, field):
-        return SafeString("")
+        return ""
     return format_html(' lang="{}"', SOURCE_LANGUAGE)
 
 
