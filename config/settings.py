@@ -79,8 +79,7 @@ MIDDLEWARE = [
     "config.bad_input.BadInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    # The language: the switcher's cookie, else the browser's (no prefix in addresses).
-    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.locale.LocaleMiddleware",  # the language: config/settings_i18n.py
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -362,11 +361,8 @@ STORAGES = {
 
 # --- Language and time ----------------------------------------------------
 
-# LANGUAGE_CODE, LANGUAGES, LOCALE_PATHS and the language cookie: config/settings_i18n.py.
+# Languages, their files and the time zone: config/settings_i18n.py.
 from config.settings_i18n import *  # noqa: E402, F403
-
-TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="Pacific/Auckland")
-USE_TZ = True
 
 # --- Logging --------------------------------------------------------------
 

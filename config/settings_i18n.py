@@ -1,4 +1,5 @@
-"""Languages: which ones the site speaks, where their files are, how pages name them.
+"""Language and time: which languages the site speaks, where their files are,
+how pages name them, and the time zone.
 
 A charity adds a language by adding files (docs/translating.md): a line
 here, locale/<code>/LC_MESSAGES/django.po, and content under
@@ -6,6 +7,8 @@ plans/content/<code>/ and personas/content/<code>/.
 """
 
 from pathlib import Path
+
+import environ
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -24,6 +27,9 @@ LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_HTTPONLY = True
 USE_I18N = True
+# settings.py has read any .env file into the environment already.
+TIME_ZONE = environ.Env().str("DJANGO_TIME_ZONE", default="Pacific/Auckland")
+USE_TZ = True
 
 __all__ = [
     "HTML_LANG",
@@ -33,5 +39,7 @@ __all__ = [
     "LANGUAGE_COOKIE_HTTPONLY",
     "LANGUAGE_COOKIE_SAMESITE",
     "LOCALE_PATHS",
+    "TIME_ZONE",
     "USE_I18N",
+    "USE_TZ",
 ]
