@@ -5,10 +5,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
-# Debian packages the test suite drives: the browser, the PDF renderer and
-# the load balancer of the rolling-restart test.
-TEST_DEBIAN_PACKAGES := chromium poppler-utils haproxy
-TEST_COMMANDS := /usr/bin/chromium /usr/bin/pdftoppm /usr/sbin/haproxy
+# Debian packages the test suite drives: the browser, the PDF renderer, the
+# load balancer of the rolling-restart test, and gettext (xgettext), with
+# which a test checks that the .po files hold every string of the code.
+TEST_DEBIAN_PACKAGES := chromium poppler-utils haproxy gettext
+TEST_COMMANDS := /usr/bin/chromium /usr/bin/pdftoppm /usr/sbin/haproxy /usr/bin/xgettext
 
 .PHONY: run banner test lint format check-system-packages bench clean
 
@@ -28,6 +29,7 @@ var:
 	mkdir -p var
 
 run: $(VENV)/.stamp-run | var
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py compile_translations
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py collectstatic --noinput --verbosity 0
 	@$(MAKE) --no-print-directory banner
@@ -70,6 +72,8 @@ test: $(VENV)/.stamp-dev check-system-packages | var
 	  $(BIN)/mypy
 	DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	  $(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	  $(PY) manage.py compile_translations
 	DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	  $(BIN)/pytest $(PYTEST_ARGS)
 

@@ -6,6 +6,7 @@ off themselves: they are not HTML, so a step called 'Know what to do when
 "tech support" calls' must not reach the inbox as `&quot;tech support&quot;`.
 """
 
+import contextlib
 import smtplib
 from email.utils import formataddr, parseaddr
 from typing import Any
@@ -14,6 +15,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.utils import translation
 
 # Low-key mode: the sender line and the words that stand for the app's name.
 LOW_KEY_SENDER_NAME = "Weekly plan"
@@ -44,6 +46,7 @@ def make_message(
     message_id: str,
     stop_url: str | None = None,
     low_key: bool = False,
+    language: str | None = None,
 ) -> EmailMultiAlternatives:
     """The email `name` to one address, rendered from its template set.
 
@@ -52,7 +55,21 @@ def make_message(
     can fold the two. With a stop_url the email has a one-click unsubscribe
     (RFC 8058) that mail programs show beside it. In low-key mode the sender
     line is neutral and the templates get `low_key` and `brand` to match.
+    With a language (the plan's) the email is written in it, whatever
+    language the request or worker that sends it has.
     """
+    with translation.override(language) if language else contextlib.nullcontext():
+        return _message(name, to, context, message_id, stop_url, low_key)
+
+
+def _message(
+    name: str,
+    to: str,
+    context: dict[str, Any],
+    message_id: str,
+    stop_url: str | None,
+    low_key: bool,
+) -> EmailMultiAlternatives:
     context = {**context, "low_key": low_key, "brand": brand(low_key=low_key)}
     subject = " ".join(render_to_string(f"emails/{name}-subject.txt", context).split())
     headers = {

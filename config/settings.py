@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "config.bad_input.BadInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",  # the language: config/settings_i18n.py
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -360,10 +361,8 @@ STORAGES = {
 
 # --- Language and time ----------------------------------------------------
 
-LANGUAGE_CODE = "en-nz"
-TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="Pacific/Auckland")
-USE_I18N = True
-USE_TZ = True
+# Languages, their files and the time zone: config/settings_i18n.py.
+from config.settings_i18n import *  # noqa: E402, F403
 
 # --- Logging --------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from mentors.models import MentorProfile, Mentorship, Nudge
 from mentors.services import mentorship_next_nudge_at
@@ -55,7 +55,8 @@ class SharedPerson:
 
 
 def _shared_person(mentorship: Mentorship) -> SharedPerson:
-    catalogue = get_catalogue()
+    # In the helper's own language, whatever the plan's.
+    catalogue = get_catalogue(translation.get_language())
     rows = list(mentorship.plan.steps.all())
     current = next((row for row in rows if row.is_pending), None)
     done_titles = []

@@ -200,6 +200,7 @@ def _nudge_message(*, nudge: Nudge, to: str) -> EmailMultiAlternatives:
         message_id=f"nudge-{nudge.pk}",
         stop_url=stop_url,
         low_key=plan.low_key,
+        language=plan.language,
     )
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
+from personas.languages import SOURCE_LANGUAGE, content_language
 from personas.schema import ContentError, Entry, entries, files_hash, load_yaml, unique
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
@@ -54,6 +55,8 @@ class Adversary:
     signs: tuple[str, ...]
     close: bool
     sources: tuple[Source, ...]
+    # Fields still in English in another language (personas/languages.py).
+    fallback: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,7 @@ class Persona:
     goals: tuple[str, ...]
     strengths: tuple[str, ...]
     first_steps: tuple[str, ...]
+    fallback: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -165,7 +169,16 @@ def load(content_dir: Path = CONTENT_DIR) -> PersonaCatalogue:
     )
 
 
+def get_catalogue(language: str | None = "en") -> PersonaCatalogue:
+    """The catalogue in a language (English where a text is not translated yet)."""
+    return _catalogue(content_language(language))
+
+
 @functools.cache
-def get_catalogue() -> PersonaCatalogue:
-    """The catalogue, loaded once per process."""
-    return load()
+def _catalogue(language: str) -> PersonaCatalogue:
+    """Loaded once per process and language."""
+    if language == SOURCE_LANGUAGE:
+        return load()
+    from personas.catalogue_languages import translate
+
+    return translate(_catalogue(SOURCE_LANGUAGE), language)

@@ -15,6 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from personas.catalogue import ADVERSARIES, HABITS, Source, read_sources
+from personas.languages import content_language
 from personas.schema import ContentError, Entry, entries, files_hash, load_yaml, unique
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
@@ -73,6 +74,8 @@ class HowTo:
     platform: str
     how: str
     help_url: str
+    # In another language: its how-to is not translated yet and is the English one.
+    fallback: bool = False
 
     @property
     def platform_name(self) -> str:
@@ -117,6 +120,10 @@ class Step:
     reasons: tuple[tuple[str, str], ...] = ()
     # check: one plain way for the person to see for themselves that it worked.
     check: str | None = None
+    # The language of its texts, and those of its fields still in English
+    # there ("summary", "platforms.iphone.how"): plans/catalogue_languages.py.
+    language: str = "en"
+    fallback: frozenset[str] = frozenset()
 
     @property
     def platform_keys(self) -> tuple[str, ...]:
@@ -165,6 +172,7 @@ class Step:
 class GlossaryTerm:
     term: str
     meaning: str
+    fallback: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -371,7 +379,20 @@ def load(content_dir: Path = CONTENT_DIR) -> StepCatalogue:
     )
 
 
+def get_catalogue(language: str | None = "en") -> StepCatalogue:
+    """The catalogue in a language (English where a text is not translated yet).
+
+    Pass translation.get_language() where the words reach a person; the
+    English one is enough where only slugs and numbers are used.
+    """
+    return _catalogue(content_language(language))
+
+
 @functools.cache
-def get_catalogue() -> StepCatalogue:
-    """The catalogue, loaded once per process."""
-    return load()
+def _catalogue(language: str) -> StepCatalogue:
+    """Loaded once per process and language."""
+    if language == "en":
+        return load()
+    from plans.catalogue_languages import translate
+
+    return translate(_catalogue("en"), language)

@@ -9,7 +9,7 @@ tip someone off is "A private step".
 import datetime
 
 import icalendar
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from plans.catalogue import get_catalogue
 from plans.lowkey import NEUTRAL_TITLE, shown_title
@@ -17,8 +17,13 @@ from plans.models import Plan, PlanStep
 
 
 def calendar_feed(*, plan: Plan) -> bytes:
-    """An ICS file: one all-day event a week with that week's steps."""
-    catalogue = get_catalogue()
+    """An ICS file: one all-day event a week with that week's steps, in the plan's language."""
+    with translation.override(plan.language):
+        return _calendar_feed(plan)
+
+
+def _calendar_feed(plan: Plan) -> bytes:
+    catalogue = get_catalogue(plan.language)
     low_key = plan.low_key
     cal = icalendar.Calendar()
     cal.add("prodid", "-//Weekly plan//EN" if low_key else "-//Little Steps//Plan//EN")

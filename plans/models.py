@@ -44,6 +44,9 @@ class Plan(models.Model):
     )
     # Which country's helplines and reporting routes the steps name (plans/regions.py).
     region = models.CharField(max_length=8, default="nz", db_default="nz")
+    # The language the person reads the plan in: its emails, calendar and
+    # PDF use it too (a code from settings.LANGUAGES; plans/languages.py).
+    language = models.CharField(max_length=8, default="en", db_default="en")
     # A keyed hash of the plan code's words (plans/codes.py), never the words.
     code_digest = models.CharField(max_length=64, unique=True, null=True, blank=True)
     profile = models.JSONField(help_text="The profile the plan was built from.")

@@ -7,6 +7,8 @@ total a person sees.
 
 from collections.abc import Iterable
 
+from django.utils import translation
+
 from personas import catalogue as persona_catalogue
 from personas.profile import Profile
 from plans.catalogue import Step, get_catalogue
@@ -15,7 +17,7 @@ from plans.models import Plan, PlanStep
 
 
 def when_ready(plan: Plan, rows: Iterable[PlanStep]) -> tuple[Step, ...]:
-    """The offered steps that the plan does not already hold."""
+    """The offered steps that the plan does not already hold, in the active language."""
     catalogue = get_catalogue()
     persona = persona_catalogue.get_catalogue().personas.get(plan.persona)
     generated = generate(
@@ -24,4 +26,5 @@ def when_ready(plan: Plan, rows: Iterable[PlanStep]) -> tuple[Step, ...]:
         first_steps=persona.first_steps if persona else (),
     )
     have = {row.slug for row in rows}
-    return tuple(catalogue.step(s.slug) for s in generated.later if s.slug not in have)
+    shown = get_catalogue(translation.get_language())
+    return tuple(shown.step(s.slug) for s in generated.later if s.slug not in have)

@@ -38,6 +38,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -221,7 +222,7 @@ def _printed_step(
 
 
 def _weeks(plan: Plan, rows: list[PlanStep], options: PrintOptions) -> list[PrintedWeek]:
-    catalogue = get_catalogue()
+    catalogue = get_catalogue(plan.language)
     devices = list(plan.profile.get("devices") or [])
     worries = plan.profile.get("adversaries") or ()
     by_week: dict[int, list[PlanStep]] = {}
@@ -243,7 +244,7 @@ def _weeks(plan: Plan, rows: list[PlanStep], options: PrintOptions) -> list[Prin
 
 
 def _done(plan: Plan, rows: list[PlanStep], options: PrintOptions) -> list[PrintedStep]:
-    catalogue = get_catalogue()
+    catalogue = get_catalogue(plan.language)
     devices = list(plan.profile.get("devices") or [])
     worries = plan.profile.get("adversaries") or ()
     done = []
@@ -280,9 +281,14 @@ def qr_svg(url: str) -> SafeString:
 
 
 def plan_pdf_html(*, plan: Plan, options: PrintOptions, mentor: Mentor | None = None) -> str:
-    """The HTML that WeasyPrint turns into the PDF."""
+    """The HTML that WeasyPrint turns into the PDF, in the plan's language."""
+    with translation.override(plan.language):
+        return _plan_pdf_html(plan, options, mentor)
+
+
+def _plan_pdf_html(plan: Plan, options: PrintOptions, mentor: Mentor | None) -> str:
     rows = list(plan.steps.all())
-    persona = persona_catalogue.get_catalogue().personas.get(plan.persona)
+    persona = persona_catalogue.get_catalogue(plan.language).personas.get(plan.persona)
     mentor_note = ""
     if mentor is not None:
         mentor_note = mentor[1] or ""

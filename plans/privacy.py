@@ -15,12 +15,13 @@ no longer be reached (they are keyed on the plan) and go within an hour.
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib.admin.utils import NestedObjects
 from django.core import serializers
 from django.core.cache import cache, caches
 from django.core.cache.utils import make_template_fragment_key
 from django.db import router, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from personas import catalogue as persona_catalogue
 from plans.catalogue import get_catalogue
@@ -69,12 +70,14 @@ def _plan_cache_forget(plan: Plan) -> None:
     from plans import pdf_cache
 
     cache.delete_many(pdf_cache.plan_pdf_cache_keys(plan=plan))
-    version = get_catalogue().version
+    # Kept in each language the plan was read in.
+    versions = [get_catalogue(code).version for code, _name in settings.LANGUAGES]
     caches["fragments"].delete_many(
         [
             # As plans/_progress.html keys them.
             make_template_fragment_key("plan-weeks-ahead", [plan.pk, plan.updated_at, c, version])
             for c in (False, True)
+            for version in versions
         ]
     )
 
@@ -107,7 +110,7 @@ def plan_export_text(*, plan: Plan) -> str:
     name worries), and shows a private step as "A private step": the file may
     be found in Downloads. The JSON file stays as the full second choice.
     """
-    catalogue = get_catalogue()
+    catalogue = get_catalogue(translation.get_language())
     low_key = plan.low_key
     profile = plan.profile
     lines = [
@@ -127,7 +130,7 @@ def plan_export_text(*, plan: Plan) -> str:
             "The full data file (JSON) on your plan page has everything.",
         ]
     else:
-        adversaries = persona_catalogue.get_catalogue().adversaries
+        adversaries = persona_catalogue.get_catalogue(translation.get_language()).adversaries
         worries = [
             adversaries[a].label if a in adversaries else a
             for a in profile.get("adversaries") or ()

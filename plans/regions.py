@@ -17,12 +17,15 @@ import dataclasses
 import datetime
 import re
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
+from django.utils import translation
+from django.utils.translation import gettext
 
+from personas.languages import SOURCE_LANGUAGE, content_language
 from plans.catalogue import Step
 
 REGIONS_FILE = Path(__file__).parent / "content" / "regions.yaml"
@@ -95,8 +98,15 @@ def _fact(code: str, name: str, raw: Any) -> Fact:
     return fact
 
 
-@lru_cache(maxsize=1)
-def get_regions() -> Regions:
+def get_regions(language: str | None = "en") -> Regions:
+    """The regions, their names and facts in a language (English where not translated)."""
+    return _regions(content_language(language))
+
+
+@cache
+def _regions(language: str) -> Regions:
+    if language != SOURCE_LANGUAGE:
+        return translate(_regions(SOURCE_LANGUAGE), REGIONS_FILE.parent / language / "regions.yaml")
     data = yaml.safe_load(REGIONS_FILE.read_text())
     regions = {}
     for code, raw in data["regions"].items():
@@ -132,7 +142,9 @@ def fill(text: str, region: Region, *, adversaries: Iterable[str] = ()) -> str:
     values = {name: region.fact(name) for name in FACTS}
     elder = region.fact("elder_abuse")
     values["elder_abuse_if_family"] = (
-        f" If the worry is family and you are older, you can also call {elder}."
+        " "
+        + gettext("If the worry is family and you are older, you can also call %(elder)s.")
+        % {"elder": elder}
         if "family" in set(adversaries)
         else ""
     )
@@ -141,21 +153,26 @@ def fill(text: str, region: Region, *, adversaries: Iterable[str] = ()) -> str:
 
 @lru_cache(maxsize=4096)
 def _localise(step: Step, code: str, family: bool) -> Step:
-    region = get_regions().get(code)
     adversaries = ("family",) if family else ()
 
-    def f(text: str) -> str:
-        return fill(text, region, adversaries=adversaries)
+    def f(text: str, field: str) -> str:
+        # A text still in English is filled with the English words of its facts.
+        language = SOURCE_LANGUAGE if field in step.fallback else step.language
+        with translation.override(language):
+            return fill(text, get_regions(language).get(code), adversaries=adversaries)
 
     return dataclasses.replace(
         step,
-        summary=f(step.summary),
-        why=f(step.why),
-        platforms=tuple(dataclasses.replace(h, how=f(h.how)) for h in step.platforms),
-        good_enough=f(step.good_enough) if step.good_enough else step.good_enough,
-        check=f(step.check) if step.check else step.check,
-        mentor_script=f(step.mentor_script),
-        example=f(step.example),
+        summary=f(step.summary, "summary"),
+        why=f(step.why, "why"),
+        platforms=tuple(
+            dataclasses.replace(h, how=f(h.how, f"platforms.{h.platform}.how"))
+            for h in step.platforms
+        ),
+        good_enough=f(step.good_enough, "good_enough") if step.good_enough else step.good_enough,
+        check=f(step.check, "check") if step.check else step.check,
+        mentor_script=f(step.mentor_script, "mentor_script"),
+        example=f(step.example, "example"),
     )
 
 
@@ -182,3 +199,38 @@ def numbers_in_facts() -> frozenset[str]:
                 if len(digits) >= 3:
                     found.add(digits)
     return frozenset(found)
+
+
+def _numbers(text: str) -> list[str]:
+    return sorted(re.sub(r"\D", "", n) for n in re.findall(r"\d[\d -]*\d|\d", text))
+
+
+def translate(english: Regions, file: Path) -> Regions:
+    """content/<code>/regions.yaml: each region's name and fact texts in the language.
+
+    A fact keeps its English source and review date, and every number in it:
+    a helpline's number is the same in any language.
+    """
+    data = yaml.safe_load(file.read_text()) if file.exists() else {"regions": {}}
+    raw_regions = data.get("regions") if isinstance(data, dict) else None
+    if not isinstance(raw_regions, dict):
+        raise RegionsError(f"{file}: the file must have a mapping under 'regions:'")
+    regions = {}
+    for code, region in english.regions.items():
+        raw = raw_regions.get(code) or {}
+        unknown = sorted(set(raw) - {"name", *FACTS})
+        if unknown:
+            raise RegionsError(f"{file}: region '{code}': '{unknown[0]}' is not a name or a fact")
+        facts = {}
+        for name, fact in region.facts.items():
+            text = str(raw.get(name) or fact.text)
+            if _numbers(text) != _numbers(fact.text):
+                raise RegionsError(f"{file}: region '{code}', fact '{name}': keep its numbers")
+            facts[name] = dataclasses.replace(fact, text=text)
+        regions[code] = dataclasses.replace(
+            region, name=str(raw.get("name") or region.name), facts=facts
+        )
+    unknown_regions = sorted(set(raw_regions) - set(english.regions))
+    if unknown_regions:
+        raise RegionsError(f"{file}: '{unknown_regions[0]}' is not a region of regions.yaml")
+    return Regions(default=english.default, regions=regions)

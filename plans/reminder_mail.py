@@ -55,7 +55,8 @@ def reminder_message(
     """The email for one reminder: this week's step, and a signed link for each answer."""
     slug = slug or ""
     stop_url = unsubscribe_url(plan=log.plan)
-    plain = get_catalogue().step(slug) if slug else None
+    # In the plan's language: a worker has no request to take one from.
+    plain = get_catalogue(log.plan.language).step(slug) if slug else None
     worries = log.plan.profile.get("adversaries") or ()
     step = plain and localise(plain, region=log.plan.region, adversaries=worries)
     low_key = log.plan.low_key
@@ -85,6 +86,7 @@ def reminder_message(
         message_id=message_id,
         stop_url=stop_url,
         low_key=low_key,
+        language=log.plan.language,
     )
 
 

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -202,7 +203,7 @@ def reminder_link(request: HttpRequest, token: str) -> HttpResponse:
     if action.slug:
         row = PlanStep.objects.filter(plan=plan, slug=action.slug).first()
         if row is not None:
-            step = get_catalogue().step(row.slug)
+            step = get_catalogue(translation.get_language()).step(row.slug)
     form: forms.Form | None = None
     if action.action == "change":
         form = ChangeDayForm(

@@ -5,10 +5,11 @@ import logging
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import User
 from personas import catalogue as persona_catalogue
+from personas.languages import content_language
 from personas.profile import Profile
 from plans.catalogue import StepCatalogue, get_catalogue
 from plans.generator import GeneratedPlan, generate
@@ -58,11 +59,14 @@ def plan_create(
     start_date: datetime.date | None = None,
     catalogue: StepCatalogue | None = None,
     region: str | None = None,
+    language: str | None = None,
 ) -> Plan:
     catalogue = catalogue or get_catalogue()
     plan = Plan(
         owner=owner,
         region=get_regions().get(region).code,
+        # The language of the page it was made on (plans/languages.py).
+        language=content_language(language or translation.get_language()),
         # Low-key by default where an answer signals danger at home.
         low_key=answers_call_for_low_key(profile.to_dict()),
         profile=profile.to_dict(),

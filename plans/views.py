@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -22,7 +23,7 @@ from config import ratelimit
 from config.htmx import HtmxHttpRequest
 from personas import catalogue as persona_catalogue
 from personas.views import chosen_match, clear_assessment, session_answers, session_profile
-from plans import codes, hooks, makers, offers, privacy, regions, services
+from plans import codes, hooks, languages, makers, offers, privacy, regions, services
 from plans.catalogue import HowTo, Step, get_catalogue
 from plans.models import Plan, PlanStep, ReminderSettings
 
@@ -69,7 +70,7 @@ class ShownWeek:
 
 def _plan_context(request: HttpRequest, plan: Plan) -> dict[str, object]:
     """The plan card: the whole page's main part, and what htmx swaps after a tick."""
-    catalogue = get_catalogue()
+    catalogue = get_catalogue(translation.get_language())
     devices = plan.profile.get("devices", [])
     rows = list(plan.steps.all())
     worries = plan.profile.get("adversaries") or ()
@@ -87,7 +88,7 @@ def _plan_context(request: HttpRequest, plan: Plan) -> dict[str, object]:
         ShownStep(s.row, s.step, *s.step.how_tos_for(devices))
         for s in (weeks[0].steps if weeks else ())
     ]
-    persona = persona_catalogue.get_catalogue().personas.get(plan.persona)
+    persona = persona_catalogue.get_catalogue(translation.get_language()).personas.get(plan.persona)
     is_owner = makers.is_plan_owner(request, plan)
     return {
         "plan": plan,
@@ -133,7 +134,11 @@ def create(request: HttpRequest) -> HttpResponse:
     # The browser's language guesses the country; the plan page can change it.
     region = regions.guess_region(request.headers.get("Accept-Language", ""))
     plan = services.plan_create(
-        profile=profile, persona=match.persona.slug, owner=owner, region=region
+        profile=profile,
+        persona=match.persona.slug,
+        owner=owner,
+        region=region,
+        language=translation.get_language(),
     )
     makers.plan_maker_remember(request=request, plan=plan)
     clear_assessment(request, made_url=plan.get_absolute_url())
@@ -163,6 +168,7 @@ def create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def detail(request: HttpRequest, key: str) -> HttpResponse:
     plan = _get_plan_for_request(request, key)
+    languages.follow_reader(request, plan)
     context = {
         **_plan_context(request, plan),
         "reminders_stopped": _reminders_stopped_by_bounces(plan),
@@ -180,7 +186,7 @@ def _reminders_stopped_by_bounces(plan: Plan) -> bool:
 
 def _worked_check(slug: str) -> str:
     """After "Done": the step's own way to see that it worked."""
-    step = get_catalogue().steps.get(slug)
+    step = get_catalogue(translation.get_language()).steps.get(slug)
     if step is None or not step.check:
         return ""
     return f"How to tell it worked: {step.check}"

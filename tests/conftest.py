@@ -137,3 +137,12 @@ def start_worker(redis_url, tmp_path, transactional_db):
     yield start
     for worker in workers:
         worker.stop()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _translations_compiled():
+    # The .mo files Django reads, from the .po files (as `make test` does first),
+    # so a test run straight after changing a .po sees its new words.
+    from plans.ui_translations import compile_all
+
+    compile_all()

@@ -46,6 +46,13 @@ MATRIX: dict[str, tuple | str] = {
     # Ends the visit of whoever presses it, and only theirs.
     "quick_exit": ("post", lambda w: reverse("quick_exit"), {}, dict.fromkeys(ACTORS, 302)),
     "healthz": ("get", lambda w: "/healthz", {}, EVERYONE),
+    # Sets the language of whoever presses it (a cookie), and nothing else.
+    "set_language": (
+        "post",
+        lambda w: reverse("set_language"),
+        {"language": "es", "next": "/"},
+        dict.fromkeys(ACTORS, 302),
+    ),
     "readyz": ("get", lambda w: "/readyz", {}, EVERYONE),
     "personas:start": ("get", lambda w: reverse("personas:start"), {}, dict.fromkeys(ACTORS, 302)),
     "personas:question": (

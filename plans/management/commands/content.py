@@ -1,4 +1,8 @@
-"""`manage.py content check`: validate every content file and print a summary."""
+"""`manage.py content check`: validate every content file and print a summary.
+
+Every language in settings.LANGUAGES is checked with the same rules, in its
+own words (plans/language_rules.py), and its translated share printed.
+"""
 
 import json
 from typing import Any
@@ -9,6 +13,7 @@ from django.utils import timezone
 from personas import catalogue as persona_catalogue
 from personas.schema import ContentError
 from plans import catalogue as step_catalogue
+from plans import language_rules
 from plans.content_rules import check_all, summary
 
 
@@ -24,10 +29,19 @@ class Command(BaseCommand):
         try:
             personas = persona_catalogue.load()
             steps = step_catalogue.load()
+            translations = language_rules.translate_all(steps, personas)
         except ContentError as error:
             raise CommandError(str(error)) from error
         problems = check_all(steps, personas, timezone.localdate())
         counts = summary(steps, personas)
+        languages: dict[str, str] = {}
+        for code, (translated_steps, translated_personas) in translations.items():
+            problems += language_rules.check_language(code, translated_steps, translated_personas)
+            done, total = language_rules.total(
+                language_rules.content_counts(translated_steps, translated_personas)
+            )
+            languages[code] = f"{done}/{total} texts translated"
+        counts["languages"] = languages
         if options["json"]:
             self.stdout.write(json.dumps(counts, indent=2))
         else:

@@ -1,0 +1,46 @@
+"""`manage.py translation status`: how much of each language is translated.
+
+The site's own words (from the .po file: translated, fuzzy, total) and the
+advice content (translated texts and total, per file).
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from personas import catalogue as persona_catalogue
+from personas.schema import ContentError
+from plans import catalogue as step_catalogue
+from plans import language_rules
+from plans.ui_translations import ui_status
+
+
+class Command(BaseCommand):
+    help = "Print how much of each language is translated."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        sub.add_parser("status", help="the site's words and the content, per language")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            translations = language_rules.translate_all(
+                step_catalogue.load(), persona_catalogue.load()
+            )
+        except ContentError as error:
+            raise CommandError(str(error)) from error
+        names = dict(settings.LANGUAGES)
+        for code, (steps, personas) in translations.items():
+            ui = ui_status(code)
+            self.stdout.write(self.style.MIGRATE_HEADING(f"{names[code]} ({code})"))
+            self.stdout.write(
+                f"  site words: {ui.translated}/{ui.total} translated, {ui.fuzzy} fuzzy"
+            )
+            for text in ui.untranslated:
+                self.stdout.write(f"    to do: {text}")
+            counts = language_rules.content_counts(steps, personas)
+            done, total = language_rules.total(counts)
+            self.stdout.write(f"  content: {done}/{total} texts translated")
+            for name, (translated, whole) in counts.items():
+                self.stdout.write(f"    {name}: {translated}/{whole}")
