@@ -18,16 +18,21 @@ from django.template import loader
 from django.urls import reverse
 
 
+# Nothing from the request goes back into an error page, not even the
+# language switcher's way back (set_language falls back to the Referer).
+ERROR_PAGE = {"error_page": True}
+
+
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "400.html", status=400)
+    return render(request, "400.html", ERROR_PAGE, status=400)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "403.html", status=403)
+    return render(request, "403.html", ERROR_PAGE, status=403)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "404.html", status=404)
+    return render(request, "404.html", ERROR_PAGE, status=404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
@@ -42,4 +47,4 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     have sent it); any other form gets a kind page with the way back."""
     if request.path == reverse("quick_exit"):
         return HttpResponseRedirect(settings.QUICK_EXIT_URL)
-    return render(request, "403_csrf.html", status=403)
+    return render(request, "403_csrf.html", ERROR_PAGE, status=403)
