@@ -34,7 +34,8 @@ run: $(VENV)/.stamp-run | var
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py collectstatic --noinput --verbosity 0
 	@$(MAKE) --no-print-directory banner
 	@# exec: honcho itself gets make's SIGTERM (or Ctrl-C) and stops all three.
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} PATH="$(CURDIR)/$(BIN):$$PATH" exec $(BIN)/honcho start
+	@# TZ=UTC: honcho's time before each line is the UTC clock of the lines (config/logs.py).
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} TZ=UTC PATH="$(CURDIR)/$(BIN):$$PATH" exec $(BIN)/honcho start
 
 # The address gunicorn binds (config/gunicorn.py reads the same variable).
 banner:

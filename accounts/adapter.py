@@ -1,11 +1,14 @@
 """django-allauth glue: kind words, and passkeys as a way in, not a lock."""
 
+import math
 from typing import Any
 
+from allauth.account import app_settings as allauth_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
+from django.core.exceptions import ValidationError
 
 from accounts.models import User
 from config import emails
@@ -29,14 +32,46 @@ KIND_ERRORS = {
     "incorrect_code": (
         "That code did not work. Please check the newest email from us and type the code again."
     ),
-    "too_many_login_attempts": (
-        "That was a lot of tries, so we stopped for now to keep your account safe. "
-        "Please wait a few minutes, then ask for a new code."
-    ),
     "rate_limited": "Please wait a minute before asking for another code.",
     "account_inactive": "This account is switched off. Please contact us if you need it back.",
     "invalid_login": "Please type your email address, like name@example.com.",
 }
+
+
+_SECONDS = {"s": 1, "m": 60, "h": 60 * 60, "d": 24 * 60 * 60}
+
+
+def _longest_window(rates: str) -> float:
+    """The longest window of an allauth rate such as "20/m/ip,3/m/key", in seconds:
+    the most a refusal under it can last."""
+    longest = 0.0
+    for rate in filter(None, (part.strip() for part in rates.split(","))):
+        duration = rate.split("/")[1]
+        longest = max(longest, float(duration[:-1] or 1) * _SECONDS[duration[-1]])
+    return longest
+
+
+def in_minutes(seconds: float) -> str:
+    minutes = max(1, math.ceil(seconds / 60))
+    return "1 minute" if minutes == 1 else f"{minutes} minutes"
+
+
+def code_used_up_message() -> str:
+    """After too many wrong codes (allauth ends that code and asks for a new one)."""
+    tries = allauth_settings.LOGIN_BY_CODE_MAX_ATTEMPTS
+    return (
+        f"That was {tries} codes that did not work, so we stopped that code to keep your "
+        "account safe. You can ask for a new code now."
+    )
+
+
+def asked_too_often_message() -> str:
+    """Asking for codes too often (allauth's "request_login_code" rate limit)."""
+    wait = in_minutes(_longest_window(allauth_settings.RATE_LIMITS.get("request_login_code", "")))
+    return (
+        "We sent a lot of codes, so we stopped for now to keep your account safe. "
+        f"Please wait {wait}, then ask for a new code."
+    )
 
 
 def user_display(user: User) -> str:
@@ -44,7 +79,22 @@ def user_display(user: User) -> str:
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    error_messages = {**DefaultAccountAdapter.error_messages, **KIND_ERRORS}
+    @property
+    def error_messages(self) -> dict[str, Any]:
+        # Read when used: the words name the numbers in the settings.
+        return {
+            **DefaultAccountAdapter.error_messages,
+            **KIND_ERRORS,
+            "too_many_login_attempts": code_used_up_message(),
+        }
+
+    def validation_error(self, code: str, *args: Any) -> ValidationError:
+        # allauth raises this code when codes are asked for too often, and adds
+        # it as a message when a code has had too many wrong tries: two cases,
+        # each with its own words and its own time.
+        if code == "too_many_login_attempts":
+            return ValidationError(asked_too_often_message(), code=code)
+        return super().validation_error(code, *args)
 
     _low_key = False
 

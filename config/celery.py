@@ -1,10 +1,11 @@
 """The Celery app. Its settings live in config/settings.py under CELERY_*."""
 
+import logging
 import os
 from typing import Any
 
 from celery import Celery
-from celery.signals import task_postrun, task_prerun
+from celery.signals import setup_logging, task_postrun, task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -20,6 +21,26 @@ def _make_queue_folder(sender: Celery, **kwargs: object) -> None:
     for name in ("data_folder_in", "control_folder"):
         if options.get(name):
             os.makedirs(options[name], exist_ok=True)
+
+
+@setup_logging.connect
+def _log_as_the_web_server_does(**kwargs: Any) -> None:
+    """The worker and beat log through Django's LOGGING (config/logs.py), not
+    Celery's own handlers: one format, one UTC clock, and every record redacted.
+    LOG_LEVEL sets the level, as for the web server."""
+    from celery.utils.log import get_multiprocessing_logger
+    from django.conf import settings
+
+    from config.logs import configure
+
+    configure(settings.LOGGING)
+    # The pool's own errors ("Process ... exited") go to a logger that passes
+    # nothing up to the root: it writes through the same handlers, errors
+    # only, as Celery's own set-up has it.
+    pool_logger = get_multiprocessing_logger()
+    if pool_logger is not None:
+        pool_logger.handlers = list(logging.getLogger().handlers)
+        pool_logger.setLevel(logging.ERROR)
 
 
 @task_prerun.connect

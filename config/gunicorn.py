@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from gunicorn.glogging import Logger
 
-from config.logs import RedactingFilter, redact, redact_path
+from config.logs import RedactingFilter, UTCFormatter, redact, redact_path
 
 if TYPE_CHECKING:
     from gunicorn.glogging import _AtomsDict
@@ -90,10 +90,12 @@ class RedactingLogger(Logger):
 
     def setup(self, cfg: Any) -> None:
         # The error log too ("Error handling request POST /p/<key>/delete/").
+        # Both logs write the app's own line, with its UTC clock (config.logs).
         super().setup(cfg)
         for log in (self.error_log, self.access_log):
             for handler in log.handlers:
                 handler.addFilter(RedactingFilter())
+                handler.setFormatter(UTCFormatter())
 
 
 logger_class = RedactingLogger

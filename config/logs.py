@@ -10,12 +10,34 @@ request attached to it. It runs on every record as it is made (the record
 factory installed by configure, Django's LOGGING_CONFIG), so no logger,
 handler or test capture sees the raw text, and on our handlers and
 gunicorn's too (config/gunicorn.py) for what is attached afterwards.
+
+One clock for every line: the web server (Django and gunicorn's own lines),
+the Celery worker and beat all write UTC with its "Z" (UTCFormatter), and
+`make run` starts honcho with TZ=UTC, so its prefix shows the same clock.
 """
 
 import logging
 import logging.config
 import re
+import time
 from typing import Any
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+class UTCFormatter(logging.Formatter):
+    """LOG_FORMAT, with the time in UTC to the millisecond and a "Z":
+    2026-12-02T09:15:03.120Z. The process's own time zone plays no part
+    (Django sets TZ to TIME_ZONE in its processes; gunicorn's master and
+    honcho keep the machine's)."""
+
+    converter = staticmethod(time.gmtime)
+    default_time_format = "%Y-%m-%dT%H:%M:%S"
+    default_msec_format = "%s.%03dZ"
+
+    def __init__(self, fmt: str | None = LOG_FORMAT, datefmt: str | None = None) -> None:
+        super().__init__(fmt, datefmt)
+
 
 # Paths whose segments after the prefix hold private keys or tokens: a plan
 # (/p/<key>/ and everything under it, like /p/<key>/calendar/<feed key>.ics),

@@ -215,11 +215,10 @@ CELERY_DB_REUSE_MAX = 1000
 
 # --- Auth and accounts ----------------------------------------------------
 
-# django-allauth does sign-in. The way in is a one-time code sent by email:
-# no passwords at all. A passkey is an optional second way in, added once
-# signed in. allauth's rate limits (ACCOUNT_RATE_LIMITS) stay at their
-# defaults; they count in the default cache (Redis in production and CI,
-# this process's memory for a few seconds while Redis does not answer).
+# django-allauth does sign-in, by a one-time code sent by email: no passwords.
+# A passkey is an optional second way in, added once signed in. allauth's rate
+# limits (ACCOUNT_RATE_LIMITS) stay at their defaults; they count in the default
+# cache (Redis in production and CI, memory for a few seconds while it is down).
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
@@ -252,11 +251,11 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
-# Codes are for people who may read their email on another device: ten
-# minutes, three tries per code, and a "send me a new code" button.
-ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 10 * 60
+# Codes are for people who may read their email on another device: ten minutes,
+# five tries (an empty box is none: accounts.views), and "send me a new code".
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = ACCOUNT_EMAIL_VERIFICATION_BY_CODE_TIMEOUT = 10 * 60
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = ACCOUNT_EMAIL_VERIFICATION_BY_CODE_MAX_ATTEMPTS = 5
 ACCOUNT_LOGIN_BY_CODE_SUPPORTS_RESEND = True
-ACCOUNT_EMAIL_VERIFICATION_BY_CODE_TIMEOUT = 10 * 60
 ACCOUNT_EMAIL_VERIFICATION_SUPPORTS_RESEND = True
 # Digits are easy to type on a phone: "1234-5678" (the dash is optional).
 ALLAUTH_USER_CODE_FORMAT = {"numeric": True, "length": 8, "dashed": True}
@@ -287,8 +286,7 @@ ACCOUNTS_UNCONFIRMED_MAX_AGE_HOURS = 24  # then delete-unconfirmed-accounts remo
 
 # --- Email ----------------------------------------------------------------
 
-# Without EMAIL_URL, mail is written to files under var/mail/ (open them to
-# read the sign-in codes and reminders while developing).
+# Without EMAIL_URL, mail goes to files in var/mail/ (sign-in codes, reminders).
 if env.str("EMAIL_URL", default=""):
     _email = env.email_url("EMAIL_URL")
     EMAIL_BACKEND = _email["EMAIL_BACKEND"]
@@ -366,13 +364,16 @@ from config.settings_i18n import *  # noqa: E402, F403
 
 # --- Logging --------------------------------------------------------------
 
-# Private keys and tokens are blanked in every record (config/logs.py).
+# Every record redacted, one UTC clock for web, worker and beat (config/logs.py).
 LOGGING_CONFIG = "config.logs.configure"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"redact": {"()": "config.logs.RedactingFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
+    "formatters": {"utc": {"()": "config.logs.UTCFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact"], "formatter": "utc"}
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         # Django's own handlers go (they would print unredacted): all to root.

@@ -27,6 +27,12 @@ urlpatterns = [
     path("", include("plans.urls")),
     path("", include("mentors.urls")),
     path("accounts/delete/", account_views.delete, name="account_delete"),
+    # Before allauth's own, which it stands in for (an empty box is no try).
+    path(
+        "accounts/login/code/confirm/",
+        account_views.confirm_login_code,
+        name="account_confirm_login_code",
+    ),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

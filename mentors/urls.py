@@ -4,6 +4,7 @@ from mentors import views
 
 app_name = "mentors"
 urlpatterns = [
+    path("become-a-helper/", views.become, name="become"),
     path("mentor/", views.dashboard, name="dashboard"),
     path("mentor/about-me/", views.profile, name="profile"),
     path("mentor/invites/", views.invites, name="invites"),

@@ -5,6 +5,7 @@ person may not see is a 404, never a hint that it exists.
 """
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import segno
 from django.contrib import messages
@@ -84,7 +85,8 @@ def _get_plan_mentorship_for_request(
 
 
 def _need_profile(request: HttpRequest) -> HttpResponse:
-    messages.info(request, "First, tell people a little about you. It only takes a minute.")
+    # The page says "first, tell people a little about you" itself: right
+    # after signing in, one message ("You are signed in") is enough.
     return redirect("mentors:profile")
 
 
@@ -100,6 +102,20 @@ def _new_token(request: HttpRequest, invite: Invite) -> str | None:
 
 
 # --- The mentor's own pages ------------------------------------------------
+
+
+@require_GET
+def become(request: HttpRequest) -> HttpResponse:
+    """What a helper does, for anyone, before any sign-in form."""
+    dashboard = reverse("mentors:dashboard")
+    return render(
+        request,
+        "mentors/become.html",
+        {
+            "dashboard_url": dashboard,
+            "sign_in_url": f"{reverse('account_login')}?{urlencode({'next': dashboard})}",
+        },
+    )
 
 
 @login_required

@@ -1,9 +1,9 @@
 """The assessment wizard and the "People like you" page.
 
 Every page works as plain form posts; with htmx the question card is
-swapped in place, the address bar follows, and focus moves to the new
-heading. Answers live in the session until a plan is made, and are never
-logged.
+swapped in place, the address bar and the page title follow, and focus
+moves to the new heading (or to the list of problems, after a mistake).
+Answers live in the session until a plan is made, and are never logged.
 """
 
 import functools
@@ -27,6 +27,9 @@ from personas.questions import Question, applicable, build_questions, first_unan
 SESSION_KEY = "assessment"
 CHOSEN_KEY = "assessment_persona"
 MADE_URL_KEY = "assessment_made_url"
+# Without htmx, a refused answer is shown on the page the browser is sent
+# back to, so no history entry is a form post (Back would ask to send it again).
+PROBLEM_KEY = "assessment_problem"
 RESULT_CHOICES = 3
 
 
@@ -66,6 +69,7 @@ def clear_assessment(request: HttpRequest, *, made_url: str = "") -> None:
     (a plan's page), for a person who comes back with Back and presses on."""
     request.session.pop(SESSION_KEY, None)
     request.session.pop(CHOSEN_KEY, None)
+    request.session.pop(PROBLEM_KEY, None)
     if made_url:
         request.session[MADE_URL_KEY] = made_url
 
@@ -96,17 +100,29 @@ def _render_question(
 ) -> HttpResponse:
     steps = applicable(questions(), answers)
     index = steps.index(question) if question in steps else 0
+    title = f"{question.title} (question {index + 1} of {len(steps)})"
     context = {
         "question": question,
         "number": index + 1,
         "total": len(steps),
         "selected": selected if selected is not None else question.shown_value(answers),
         "error": error,
+        "page_title": f"Error: {title}" if error else title,
         "back_url": reverse("personas:question", args=[steps[index - 1].slug]) if index else None,
     }
+    # The card alone for htmx, with a <title> that htmx puts in the page's.
     partial = bool(request.htmx) and not request.htmx.history_restore_request
-    template = "personas/_question_card.html" if partial else "personas/question.html"
+    template = "personas/_question_fragment.html" if partial else "personas/question.html"
     return render(request, template, context)
+
+
+def _problem_for(request: HttpRequest, question: Question) -> dict[str, Any]:
+    """The refused answer kept for this question's page (shown once), or nothing."""
+    problem = request.session.pop(PROBLEM_KEY, None)
+    if not isinstance(problem, dict) or problem.get("slug") != question.slug:
+        return {}
+    selected = [v for v in problem.get("selected", []) if v in question.values]
+    return {"error": str(problem.get("error", "")), "selected": selected}
 
 
 def _go_to(request: HtmxHttpRequest, url: str) -> HttpResponse:
@@ -143,14 +159,21 @@ def question_view(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         return _go_to(request, reverse("personas:question", args=[earlier_missing[0].slug]))
 
     if request.method == "GET":
-        return _render_question(request, question, answers)
+        return _render_question(request, question, answers, **_problem_for(request, question))
 
     submitted = request.POST.getlist("answer")
     try:
         value = question.parse(submitted)
     except ValueError as error:
         shown = [v for v in submitted if v in question.values]
-        return _render_question(request, question, answers, error=str(error), selected=shown)
+        if request.htmx:
+            return _render_question(request, question, answers, error=str(error), selected=shown)
+        request.session[PROBLEM_KEY] = {
+            "slug": question.slug,
+            "error": str(error),
+            "selected": shown,
+        }
+        return redirect("personas:question", slug=question.slug)
 
     answers[question.key] = value
     request.session[SESSION_KEY] = answers

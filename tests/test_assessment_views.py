@@ -228,7 +228,11 @@ def test_with_htmx_an_answer_returns_only_the_next_card(client):
     page = text(response)
     assert "<html" not in page
     assert "<body" not in page
-    assert page.lstrip().startswith('<div id="question"')
+    # The card, after a <title> that htmx puts in the page's: it follows the question.
+    title, card = page.strip().split("\n", 1)
+    shown = "How do you feel about phones and computers? (question 2 of 7) \N{EN DASH} Little Steps"
+    assert title == f"<title>{shown}</title>"
+    assert card.startswith('<div id="question"')
     assert "How do you feel about phones and computers?" in page
     assert "Question 2 of 7" in page
     assert f'hx-post="{url("confidence")}"' in page
@@ -252,6 +256,8 @@ def test_with_htmx_a_wrong_answer_returns_the_same_card_with_the_problem(client)
     assert "Which of these do you use?" in page
     assert 'role="alert"' in page
     assert "Tick at least one box" in page
+    assert "<title>Error: Which of these do you use? (question 1 of 7)" in page
+    assert '<a href="#answer-iphone">Tick at least one box' in page
 
 
 def test_without_htmx_a_question_is_a_whole_page(client):
@@ -261,7 +267,7 @@ def test_without_htmx_a_question_is_a_whole_page(client):
 
 
 def test_a_missing_answer_shows_a_kind_message_and_saves_nothing(client):
-    response = client.post(url("devices"), {})
+    response = client.post(url("devices"), {}, follow=True)
     page = text(response)
     assert response.status_code == 200
     assert "Tick at least one box. If none fit, tick the last one." in page
@@ -269,16 +275,50 @@ def test_a_missing_answer_shows_a_kind_message_and_saves_nothing(client):
     assert stored(client) == {}
 
 
+def test_a_problem_is_summed_up_first_in_the_card_with_a_link_to_the_question(client):
+    page = text(client.post(url("devices"), {}, follow=True))
+    shown = "Error: Which of these do you use? (question 1 of 7) \N{EN DASH} Little Steps"
+    assert f"<title>{shown}</title>" in page
+    card = page[page.index('<div id="question"') :]
+    summary = card[: card.index("<form")]
+    assert "There is a problem" in summary
+    assert '<a href="#answer-iphone">Tick at least one box' in summary
+    assert 'id="answer-iphone"' in card
+
+
+def test_without_htmx_a_refused_answer_comes_back_as_a_page_to_get_not_a_post(client):
+    # Back in the browser then reloads this page; a page from a form post
+    # would ask to send the form again instead.
+    response = client.post(url("devices"), {"answer": ["iphone", "nope"]})
+    assert response.status_code == 302
+    assert response.url == url("devices")
+    page = text(client.get(url("devices")))
+    assert "Something went wrong with that answer" in page
+    assert is_checked(page, "iphone")
+    # Shown once: the same page again (Back, or a reload) has no problem left on it.
+    page = text(client.get(url("devices")))
+    assert "There is a problem" not in page
+    assert "<title>Which of these do you use?" in page
+
+
+def test_a_problem_kept_for_one_question_is_not_shown_on_another(client):
+    answer(client, "devices", ["iphone"])
+    client.post(url("confidence"), {})
+    page = text(client.get(url("devices")))
+    assert "There is a problem" not in page
+    assert "There is a problem" not in text(client.get(url("confidence")))
+
+
 def test_an_unknown_choice_is_refused_kindly(client):
     answer(client, "devices", ["iphone"])
-    response = answer(client, "confidence", ["9"])
+    response = answer(client, "confidence", ["9"], follow=True)
     assert response.status_code == 200
     assert "Choose one answer to go on." in text(response)
     assert stored(client) == {"devices": ["iphone"]}
 
 
 def test_tampered_values_are_refused_and_the_known_ones_stay_ticked(client):
-    response = answer(client, "devices", ["iphone", "<script>x</script>", "iphone"])
+    response = answer(client, "devices", ["iphone", "<script>x</script>", "iphone"], follow=True)
     page = text(response)
     assert response.status_code == 200
     assert "Something went wrong with that answer" in page
@@ -289,7 +329,7 @@ def test_tampered_values_are_refused_and_the_known_ones_stay_ticked(client):
 
 def test_two_answers_to_a_one_answer_question_are_refused(client):
     answer(client, "devices", ["iphone"])
-    response = answer(client, "confidence", ["1", "4"])
+    response = answer(client, "confidence", ["1", "4"], follow=True)
     assert "Choose one answer to go on." in text(response)
     assert "capability" not in stored(client)
 
@@ -297,7 +337,7 @@ def test_two_answers_to_a_one_answer_question_are_refused(client):
 def test_not_sure_with_other_worries_is_refused(client):
     for slug in ["devices", "confidence", "habits", "visibility"]:
         answer(client, slug, BRUCE[slug])
-    response = answer(client, "worries", ["not_sure", "partner"])
+    response = answer(client, "worries", ["not_sure", "partner"], follow=True)
     assert "Choose one or the other." in text(response)
     assert "adversaries" not in stored(client)
 

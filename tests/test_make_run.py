@@ -1,5 +1,6 @@
 """What `make run` leaves on a newcomer's machine: everything under var/."""
 
+import json
 import os
 import signal
 import socket
@@ -125,3 +126,68 @@ def test_stopping_make_run_stops_the_server_the_worker_and_beat(tmp_path):
     finally:
         for pid in _processes_marked(mark):
             os.kill(pid, signal.SIGKILL)
+
+
+# One record, formatted by each process's logging as it is set up: the web
+# server (Django's LOGGING), the worker and beat (Celery's start-up), and
+# gunicorn's error and access logs. The machine's time zone is not UTC, and
+# Django sets the process's own to TIME_ZONE, yet every clock must agree.
+FORMAT_ONE_RECORD_EACH_WAY = """
+import json, logging, os
+import django
+django.setup()
+record = logging.LogRecord("littlesteps", logging.INFO, "x.py", 1, "hello", (), None)
+record.created, record.msecs = 1764666903.25, 250.0
+shown = {"tz": os.environ["TZ"], "web": logging.getLogger().handlers[0].format(record)}
+
+from config.celery import app
+app.log.setup(loglevel="INFO")  # what `celery worker` and `celery beat` do first
+shown["worker"] = logging.getLogger().handlers[0].format(record)
+
+from gunicorn.config import Config
+from config.gunicorn import RedactingLogger
+cfg = Config()
+cfg.set("accesslog", "-")
+server = RedactingLogger(cfg)
+shown["gunicorn"] = server.error_log.handlers[0].format(record)
+shown["access"] = server.access_log.handlers[0].format(record)
+print(json.dumps(shown))
+"""
+
+
+def test_web_worker_beat_and_gunicorn_lines_show_one_clock():
+    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL"}}
+    env.update(
+        DJANGO_DEBUG="1",
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DJANGO_TIME_ZONE="Pacific/Auckland",
+        TZ="America/New_York",  # the machine's, before Django sets its own
+        PYTHONPATH=str(BASE_DIR),
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", FORMAT_ONE_RECORD_EACH_WAY],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    shown = json.loads(result.stdout.splitlines()[-1])
+    assert shown.pop("tz") == "Pacific/Auckland"  # Django's, not UTC: the formatters decide
+    utc = "2025-12-02T09:15:03.250Z"
+    for name, line in shown.items():
+        assert line == f"{utc} INFO littlesteps: hello", f"{name}: {line}"
+
+
+def test_make_run_starts_honcho_on_the_utc_clock_of_the_lines():
+    # honcho writes its own time before each line, in its process's time zone.
+    shown = subprocess.run(
+        ["make", "--no-print-directory", "-n", "run"],
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    (start,) = [line for line in shown.stdout.splitlines() if "honcho start" in line]
+    assert " TZ=UTC " in f" {start} "

@@ -113,6 +113,9 @@ MATRIX: dict[str, tuple | str] = {
     "plans:reminder_link": "tests/test_reminders.py (signed, expiring email links)",
     "plans:reminder_unsubscribe": "tests/test_reminders.py (signed one-click unsubscribe)",
     "mentors:join": "tests/test_mentors_views.py (random invite token, stored hashed)",
+    "mentors:become": ("get", lambda w: reverse("mentors:become"), {}, EVERYONE),
+    # allauth's code page with an empty box that is no try: it needs a code asked for.
+    "account_confirm_login_code": "tests/test_accounts.py (allauth's page for the emailed code)",
 }
 # The mentors app's own matrix covers its URLs for the same five people.
 for _name in (

@@ -57,13 +57,38 @@
     });
   });
 
-  // After htmx swaps in new content, move focus to its heading so screen
-  // readers announce the change.
+  function focusOn(element) {
+    if (!element) { return false; }
+    if (!element.hasAttribute("tabindex")) { element.setAttribute("tabindex", "-1"); }
+    element.focus();
+    return true;
+  }
+
+  // A page that opens with a list of problems (GOV.UK's error summary): focus
+  // goes to it, so the problem is read out first.
+  focusOn(document.querySelector("[data-error-summary]"));
+
+  // After htmx swaps in new content, move focus so screen readers announce
+  // the change: to the list of problems after a mistake, else to the new
+  // heading; an error page shown in place of the main part (base.html's
+  // htmx-config), to its heading.
   document.addEventListener("htmx:afterSettle", function (event) {
-    var heading = document.querySelector("[data-focus-on-swap]");
-    if (heading) {
-      heading.setAttribute("tabindex", "-1");
-      heading.focus();
-    }
+    if (focusOn(document.querySelector("[data-error-summary]"))) { return; }
+    if (focusOn(document.querySelector("[data-focus-on-swap]"))) { return; }
+    var target = event.detail && event.detail.target;
+    if (target && target.id === "main") { focusOn(target.querySelector("h1") || target); }
+  });
+
+  // A link in the list of problems: focus the first box of the question and
+  // show its heading above it (the fieldset's legend), as GOV.UK does.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("[data-error-summary] a[href^='#']");
+    if (!link) { return; }
+    var input = document.getElementById(link.getAttribute("href").slice(1));
+    if (!input) { return; }
+    event.preventDefault();
+    var legend = input.closest("fieldset") && input.closest("fieldset").querySelector("legend");
+    (legend || input).scrollIntoView();
+    input.focus({ preventScroll: true });
   });
 })();
