@@ -17,7 +17,6 @@ from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
 
-
 # Nothing from the request goes back into an error page, not even the
 # language switcher's way back (set_language falls back to the Referer).
 ERROR_PAGE = {"error_page": True}
