@@ -114,7 +114,16 @@ class PlanStep(models.Model):
         constraints = [
             models.UniqueConstraint(fields=("plan", "slug"), name="plan_step_once_per_plan"),
         ]
-        indexes = [models.Index(fields=("plan", "week", "order"))]
+        indexes = [
+            models.Index(fields=("plan", "week", "order")),
+            # The beat's claim reads when each plan last ticked a step
+            # (plans.reminders): only the steps done, not the 40 of each plan.
+            models.Index(
+                fields=("plan", "status_changed_at"),
+                condition=models.Q(status="done"),
+                name="plan_step_done_at",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.slug} (week {self.week})"
@@ -146,12 +155,23 @@ class ReminderSettings(models.Model):
     active = models.BooleanField(default=False)
     active_since = models.DateTimeField(null=True, blank=True)
     paused_until = models.DateField(null=True, blank=True)
-    next_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    next_due_at = models.DateTimeField(null=True, blank=True)
     bounce_count = models.PositiveSmallIntegerField(default=0)
     stopped_by_bounces = models.BooleanField(default=False)
     feed_key = models.CharField(max_length=64, unique=True, default=new_feed_key)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            # The beat's claim: active reminders by due time, in the order it
+            # takes them (plans.reminders.claim_due), and no others.
+            models.Index(
+                fields=("next_due_at",),
+                condition=models.Q(active=True),
+                name="reminder_due_when_active",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Reminders for plan {self.plan_id}"

@@ -13,6 +13,7 @@ no longer be reached (they are keyed on the plan) and go within an hour.
 """
 
 import datetime
+import time
 from typing import Any
 
 from django.conf import settings
@@ -29,8 +30,12 @@ from plans.lowkey import NEUTRAL_TITLE, shown_title
 from plans.models import Plan, PlanStep, ReminderSettings
 
 STALE_AFTER = datetime.timedelta(days=365)
-# Plans deleted in one transaction by the daily clean-up (about 40 steps each).
-STALE_BATCH = 500
+# Plans deleted in one transaction by the daily clean-up (about 30 steps each).
+# After each batch it rests as long as the batch took, so it has the database
+# half the time at most and requests that come in meanwhile go first
+# (bench/scale.py measures their p99 while it runs).
+STALE_BATCH = 100
+STALE_REST = 1.0
 # Never exported: secrets that are not the person's data, only ways in.
 HIDDEN_FIELDS = frozenset({"token_hash", "password"})
 
@@ -172,21 +177,29 @@ def plan_export_text(*, plan: Plan) -> str:
 
 @transaction.atomic
 def plan_delete(*, plan: Plan) -> dict[str, int]:
-    """Delete the plan, every row tied to it and its cached copies; returns counts by model."""
-    _, counts = Plan.objects.filter(pk=plan.pk).delete()
+    """Delete the plan, every row tied to it and its cached copies; returns counts by model.
+
+    The plan in hand starts the cascade, so it is not read again first. Its
+    copies are forgotten before, while it still has its id.
+    """
     _plan_cache_forget(plan)
+    _, counts = plan.delete()
     return counts
 
 
 def plans_delete_stale(
-    *, now: datetime.datetime | None = None, batch_size: int = STALE_BATCH
+    *,
+    now: datetime.datetime | None = None,
+    batch_size: int = STALE_BATCH,
+    rest: float = STALE_REST,
 ) -> int:
     """Delete anonymous plans nobody has touched for a year, a batch at a time.
 
     Each batch is its own short transaction (its plans, their steps, reminders,
-    helpers and notes), so no statement holds its locks for long and other
-    requests go on between batches. Each plan is deleted only if it is still
-    untouched: a person who comes back while this runs keeps their plan.
+    helpers and notes), so no statement holds its locks for long, and after
+    each it waits `rest` times as long as the batch took, so other requests
+    go first. Each plan is deleted only if it is still untouched: a person
+    who comes back while this runs keeps their plan.
     """
     cutoff = (now or timezone.now()) - STALE_AFTER
     stale = Plan.objects.filter(owner__isnull=True, updated_at__lt=cutoff)
@@ -199,6 +212,8 @@ def plans_delete_stale(
         if not batch:
             return deleted
         last_pk = batch[-1]
+        started = time.monotonic()
         with transaction.atomic():
             _, counts = stale.filter(pk__in=batch).delete()
         deleted += counts.get(Plan._meta.label, 0)
+        time.sleep(rest * (time.monotonic() - started))
