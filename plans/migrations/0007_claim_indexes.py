@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("plans", "0005_anonymous_plans_by_age"),
+        ("plans", "0006_plan_language"),
     ]
 
     operations = [
