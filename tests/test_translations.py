@@ -17,6 +17,7 @@ from personas.schema import ContentError
 from plans import catalogue as step_catalogue
 from plans import catalogue_languages, language_rules, regions
 from plans.ui_translations import compile_all, ui_status
+from tests.test_content import _copy_content, _edit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 SPANISH_STEPS = Path("es") / "steps" / "device.yaml"
@@ -77,18 +78,6 @@ def test_the_compiled_spanish_is_what_django_reads():
 
 
 # --- Content in other languages ---------------------------------------------
-
-
-def _copy_content(tmp_path: Path) -> Path:
-    copy = tmp_path / "content"
-    shutil.copytree(step_catalogue.CONTENT_DIR, copy)
-    return copy
-
-
-def _edit(file: Path, old: str, new: str) -> None:
-    text = file.read_text()
-    assert old in text
-    file.write_text(text.replace(old, new, 1))
 
 
 def _translate(content: Path) -> step_catalogue.StepCatalogue:

@@ -7,19 +7,10 @@ from playwright.sync_api import expect
 
 from tests.e2e.axe import assert_accessible
 from tests.e2e.contexts import new_context
+from tests.e2e.test_assessment import BRUCE
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-# What someone like Bruce the builder would answer: seven questions.
-BRUCE = {
-    "devices": ["android"],
-    "confidence": ["1"],
-    "habits": ["not_sure"],
-    "visibility": ["public"],
-    "worries": ["scammers", "thieves"],
-    "time": ["10"],
-    "starting-point": ["unsure"],
-}
 SITE = " \N{EN DASH} Little Steps"  # after each page title (base.html)
 JS = pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 
