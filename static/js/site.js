@@ -73,6 +73,9 @@
   // heading; an error page shown in place of the main part (base.html's
   // htmx-config), to its heading.
   document.addEventListener("htmx:afterSettle", function (event) {
+    // A new question is a new page to the person: it starts at the top, so
+    // nothing is left half under the pinned "Exit this page" bar.
+    if (document.getElementById("question")) { window.scrollTo(0, 0); }
     if (focusOn(document.querySelector("[data-error-summary]"))) { return; }
     if (focusOn(document.querySelector("[data-focus-on-swap]"))) { return; }
     var target = event.detail && event.detail.target;
