@@ -184,12 +184,15 @@ def _reminders_stopped_by_bounces(plan: Plan) -> bool:
         return False
 
 
-def _worked_check(slug: str) -> str:
-    """After "Done": the step's own way to see that it worked."""
+def _worked_check(plan: Plan, slug: str) -> str:
+    """After "Done": the step's own way to see that it worked, read as the
+    plan page reads it (this language, this region's words)."""
     step = get_catalogue(translation.get_language()).steps.get(slug)
     if step is None or not step.check:
         return ""
-    return f"How to tell it worked: {step.check}"
+    worries = plan.profile.get("adversaries") or ()
+    step = regions.localise(step, region=plan.region, adversaries=worries)
+    return translation.gettext("How to tell it worked: %(check)s") % {"check": step.check}
 
 
 @require_POST
@@ -205,7 +208,7 @@ def mark(request: HtmxHttpRequest, key: str, slug: str) -> HttpResponse:
     else:
         celebration = MARK_MESSAGES[PlanStep.Status(status)]
         if status == PlanStep.Status.DONE:
-            worked_check = _worked_check(slug)
+            worked_check = _worked_check(plan, slug)
         if not request.htmx:
             messages.success(request, " ".join(filter(None, (celebration, worked_check))))
     if request.htmx:
