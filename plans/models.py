@@ -100,10 +100,12 @@ class PlanStep(models.Model):
 
     CLOSED = (Status.DONE, Status.ALREADY)
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="steps")
+    # No index of their own: every query names the plan, and the (plan, slug)
+    # and (plan, week, order) indexes below start with it.
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="steps", db_index=False)
     week = models.PositiveSmallIntegerField()
     order = models.PositiveSmallIntegerField()
-    slug = models.SlugField(max_length=80)
+    slug = models.SlugField(max_length=80, db_index=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.TODO)
     reasons = models.JSONField(default=list)
     created_at = models.DateTimeField(auto_now_add=True)
