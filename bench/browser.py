@@ -34,23 +34,19 @@ import argparse
 import gzip
 import os
 import re
-import secrets
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pages import DEFAULT_DATABASE_URL, ensure_database, free_port, manage
+from server import database_url, deployed_env, free_port, manage, start_server, stop_server
 from summary import report
 
-BASE_DIR = Path(__file__).resolve().parent.parent
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 LCP_TARGET_MS = 1000.0
 RATIO_TARGET = 1.1
@@ -198,29 +194,6 @@ def fetch(url: str) -> tuple[bytes, str, str]:
     return body, content_type, encoding
 
 
-def start_server(env: dict[str, str], base: str) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--config", "config/gunicorn.py", "config.wsgi"],
-        cwd=BASE_DIR,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(base + "/healthz", timeout=1)
-            return server
-        except OSError:
-            time.sleep(0.2)
-    server.terminate()
-    sys.exit("gunicorn did not start")
-
-
-def stop_server(server: subprocess.Popen) -> None:
-    server.terminate()
-    server.wait(timeout=30)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="loads of each page and its copy")
@@ -228,27 +201,13 @@ def main() -> int:
     if not CHROMIUM.exists():
         sys.exit(f"{CHROMIUM} is missing: sudo apt-get install chromium")
 
-    database_url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
-    if not database_url.startswith("postgres"):
-        sys.exit("The browser benchmark runs against PostgreSQL: set DATABASE_URL=postgres://...")
-    ensure_database(database_url)
+    url = database_url("browser")
     static_root = tempfile.mkdtemp(prefix="littlesteps-bench-browser-")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DATABASE_URL": database_url,
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DJANGO_STATIC_ROOT": static_root,
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        # One worker (of 4 threads): the untimed first load of each page warms
-        # the process every later load meets (its PDF modules, drawn parts).
-        "GUNICORN_WORKERS": "1",
-        "GUNICORN_ACCESSLOG": "/dev/null",
-        "LOG_LEVEL": "WARNING",
-    }
+    # One worker (of 4 threads): the untimed first load of each page warms
+    # the process every later load meets (its PDF modules, drawn parts).
+    env = deployed_env(url, static_root, port, GUNICORN_WORKERS="1")
     manage(env, "migrate", "--noinput")
     manage(env, "collectstatic", "--noinput")
     made = re.findall(r"^PLAN (\d+) (\S+) (\d+)$", manage(env, "shell", "-c", MAKE_PLANS), re.M)

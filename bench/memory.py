@@ -28,8 +28,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from browser import DELETE_PLANS, MAKE_PLANS, start_server, stop_server
-from pages import DEFAULT_DATABASE_URL, ensure_database, free_port, manage
+from browser import DELETE_PLANS, MAKE_PLANS
+from server import database_url, deployed_env, free_port, manage, start_server, stop_server
 from summary import report
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -75,25 +75,12 @@ def main() -> int:
     parser.add_argument("--few", type=int, default=1000)
     parser.add_argument("--many", type=int, default=10000)
     args = parser.parse_args()
-    database_url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+    url = database_url("memory")
     redis_url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/14"
-    ensure_database(database_url)
     static_root = tempfile.mkdtemp(prefix="littlesteps-bench-memory-")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(50),
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url,
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DJANGO_STATIC_ROOT": static_root,
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "GUNICORN_WORKERS": "1",
-        "GUNICORN_ACCESSLOG": "/dev/null",
-        "LOG_LEVEL": "WARNING",
-    }
+    env = deployed_env(url, static_root, port, REDIS_URL=redis_url, GUNICORN_WORKERS="1")
     manage(env, "migrate", "--noinput")
     manage(env, "collectstatic", "--noinput")
     made = re.findall(r"^PLAN (\d+) (\S+) (\d+)$", manage(env, "shell", "-c", MAKE_PLANS), re.M)

@@ -35,20 +35,26 @@ import argparse
 import gzip
 import os
 import re
-import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/littlesteps_bench"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from server import (
+    database_url,
+    deployed_env,
+    free_port,
+    manage,
+    start_server,
+    stop_server,
+)
+from summary import report
+
 PLAN_TARGET = 0.3  # of the ceiling
 P99_TARGET_MS = 100.0
 PAGE_WEIGHT_TARGET = 150 * 1024
@@ -77,40 +83,6 @@ def ensure_wrk() -> str:
         )
         return shutil.which("wrk") or "/usr/bin/wrk"
     sys.exit("The benchmark needs wrk: sudo apt-get install wrk")
-
-
-def ensure_database(url: str) -> None:
-    name = url.rsplit("/", 1)[-1]
-    base = url.rsplit("/", 1)[0] + "/postgres"
-    check = subprocess.run(
-        ["psql", base, "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
-        capture_output=True,
-        text=True,
-    )
-    if check.returncode != 0:
-        sys.exit(f"PostgreSQL is not reachable for the benchmark: {check.stderr.strip()}")
-    if check.stdout.strip() != "1":
-        subprocess.run(["psql", base, "-qc", f'CREATE DATABASE "{name}"'], check=True)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def manage(env: dict[str, str], *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        sys.exit(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
-    return result.stdout
 
 
 # Plans for the "Done" runs: enough that no two connections tick the same
@@ -245,23 +217,10 @@ def main() -> int:
     args = parser.parse_args()
 
     wrk = ensure_wrk()
-    database_url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
-    if not database_url.startswith("postgres"):
-        sys.exit("The page benchmark runs against PostgreSQL: set DATABASE_URL=postgres://...")
-    ensure_database(database_url)
+    url = database_url("page")
     static_root = tempfile.mkdtemp(prefix="littlesteps-bench-static-")
     port = free_port()
-    env = {
-        **os.environ,
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DATABASE_URL": database_url,
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DJANGO_STATIC_ROOT": static_root,
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "GUNICORN_ACCESSLOG": "/dev/null",
-        "LOG_LEVEL": "WARNING",
-    }
+    env = deployed_env(url, static_root, port)
     manage(env, "migrate", "--noinput")
     manage(env, "collectstatic", "--noinput")
     made = re.findall(
@@ -275,29 +234,14 @@ def main() -> int:
     print(f"A plan of {weeks} weeks to view, {len(actions)} more to tick; gunicorn on port {port}")
     # Fresh statistics now, so PostgreSQL's autovacuum does not wake up for
     # the new rows in the middle of a measured run.
-    subprocess.run(["psql", database_url, "-qc", "VACUUM ANALYZE"], check=True)
+    subprocess.run(["psql", url, "-qc", "VACUUM ANALYZE"], check=True)
 
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--config", "config/gunicorn.py", "config.wsgi"],
-        cwd=BASE_DIR,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
     base = f"http://127.0.0.1:{port}"
+    server = start_server(env, base)
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            sys.exit("gunicorn did not start")
         return run(wrk, base, key, actions, args)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop_server(server)
         shutil.rmtree(static_root, ignore_errors=True)
         manage({**env, "BENCH_PLAN_IDS": ",".join(plan_ids)}, "shell", "-c", DELETE_PLANS)
 
@@ -407,6 +351,19 @@ def run(wrk: str, base: str, key: str, actions: list[str], args: argparse.Namesp
     print()
     for label, ok in checks.items():
         print(f"  {'PASS' if ok else 'FAIL'}  {label}")
+    if "plan page" in ratios:
+        report(
+            "pages: plan page req/s",
+            f"{results['ceiling: /healthz'].requests_per_second:.0f}/s /healthz",
+            f"{results['plan page'].requests_per_second:.0f}/s ({ratios['plan page']:.2f}x)",
+            f">= {PLAN_TARGET} of the limit",
+            ratios["plan page"] >= PLAN_TARGET,
+        )
+    slowest = max(results[name].p99_ms for name, *_ in pages)
+    slow_ok = slowest <= P99_TARGET_MS
+    report("pages: slowest p99", "-", f"{slowest:.0f} ms", f"<= {P99_TARGET_MS:.0f} ms", slow_ok)
+    weight_ok = total < PAGE_WEIGHT_TARGET
+    report("pages: plan page weight", "-", f"{total / 1024:.0f} KB", "< 150 KB", weight_ok)
     return 0 if all(checks.values()) else 1
 
 

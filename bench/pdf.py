@@ -20,6 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from summary import report  # noqa: E402
 
 TARGET_COLD_S = 1.5
 TARGET_CACHED_MS = 30.0
@@ -120,6 +121,20 @@ def main(argv: list[str] | None = None) -> int:
         )
         ok = cold_median <= TARGET_COLD_S and cached_median <= TARGET_CACHED_MS
         print("PASS" if ok else "FAIL")
+        report(
+            f"PDF, cold ({steps} steps)",
+            "-",
+            f"{cold_median:.2f} s",
+            f"<= {TARGET_COLD_S} s",
+            cold_median <= TARGET_COLD_S,
+        )
+        report(
+            "PDF, cached",
+            "-",
+            f"{cached_median:.1f} ms",
+            f"<= {TARGET_CACHED_MS:.0f} ms",
+            cached_median <= TARGET_CACHED_MS,
+        )
         return 0 if ok else 1
 
 

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from summary import report
 
 from personas.catalogue import ADVERSARIES, DEVICES, GROUPS, HABITS, VISIBILITY
 from personas.profile import MINUTES_RANGE, Profile, profile_from_answers
@@ -76,6 +77,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  median: {median:.3f} ms   p95: {percentile(timings_ms, 0.95):.3f} ms")
     print(f"  max: {timings_ms[-1]:.3f} ms   weeks per plan: {weeks / len(profiles):.1f}")
     print(f"  {verdict}: target median <= {TARGET_MEDIAN_MS:g} ms")
+    report(
+        "plan generation median",
+        "-",
+        f"{median:.2f} ms",
+        f"<= {TARGET_MEDIAN_MS:g} ms",
+        verdict == "PASS",
+    )
     return 0 if verdict == "PASS" else 1
 
 

@@ -34,6 +34,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from summary import report  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 TARGET_PER_SECOND = 170.0
@@ -251,6 +253,20 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"{'PASS' if ok else 'FAIL'}: slowest {rate:.0f}/s (target {TARGET_PER_SECOND:.0f}), "
         f"all arrived once: {complete}, queries flat: {flat}"
+    )
+    report(
+        "reminders a second (slowest size)",
+        "-",
+        f"{rate:.0f}/s",
+        f">= {TARGET_PER_SECOND:.0f}/s",
+        rate >= TARGET_PER_SECOND,
+    )
+    report(
+        "reminders: queries each, flat",
+        f"{per_small:.2f} at {small:,}",
+        f"{per_large:.2f} at {large:,}",
+        "within 5%, each sent once",
+        flat and complete,
     )
     return 0 if ok else 1
 
