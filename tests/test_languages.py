@@ -2,8 +2,10 @@
 
 import datetime
 import re
+import shutil
 
 import pytest
+import yaml
 from django.test import Client
 from django.utils import timezone, translation
 
@@ -13,8 +15,30 @@ from plans.models import Plan, ReminderLog, ReminderSettings
 from tests.factories import build_plan_in, make_plan
 
 SPANISH = {"HTTP_ACCEPT_LANGUAGE": "es"}
-# A step of the plans below that has no Spanish texts yet.
+# A step of the plans below, shown as if it had no Spanish texts yet.
 UNTRANSLATED = "iphone-updates"
+
+
+@pytest.fixture
+def one_step_not_yet_in_spanish(monkeypatch, tmp_path):
+    """The real Spanish catalogue, but with UNTRANSLATED left out of its file."""
+    import plans.catalogue
+    from plans.catalogue_languages import translate
+
+    content = tmp_path / "content"
+    shutil.copytree(plans.catalogue.CONTENT_DIR, content)
+    device = content / "es" / "steps" / "device.yaml"
+    data = yaml.safe_load(device.read_text())
+    data["steps"] = [step for step in data["steps"] if step["slug"] != UNTRANSLATED]
+    device.write_text(yaml.safe_dump(data, allow_unicode=True))
+    spanish = translate(plans.catalogue.load(content), "es")
+    real = plans.catalogue._catalogue
+    monkeypatch.setattr(
+        plans.catalogue,
+        "_catalogue",
+        lambda language: spanish if language == "es" else real(language),
+    )
+    return spanish
 
 
 def _html_lang(response) -> str:
@@ -86,7 +110,7 @@ def test_the_maker_reading_in_another_language_changes_the_plans_language():
     assert Plan.objects.get(pk=plan.pk).language == "es"
 
 
-def test_the_spanish_catalogue_lays_its_texts_over_the_english():
+def test_the_spanish_catalogue_lays_its_texts_over_the_english(one_step_not_yet_in_spanish):
     english, spanish = get_catalogue("en"), get_catalogue("es")
     assert english.version != spanish.version
     lock = spanish.step("phone-screen-lock")
@@ -102,7 +126,9 @@ def test_the_spanish_catalogue_lays_its_texts_over_the_english():
 
 
 @pytest.mark.django_db
-def test_a_text_not_yet_in_spanish_is_marked_english_with_a_note(client):
+def test_a_text_not_yet_in_spanish_is_marked_english_with_a_note(
+    client, one_step_not_yet_in_spanish
+):
     plan = make_plan(language="es")
     plan.steps.filter(slug__in=["phone-screen-lock", UNTRANSLATED]).update(week=1)
     plan.steps.exclude(slug__in=["phone-screen-lock", UNTRANSLATED]).update(week=5)
