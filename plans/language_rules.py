@@ -168,8 +168,11 @@ def check_languages(steps: StepCatalogue, personas: PersonaCatalogue) -> list[Pr
     ]
 
 
-def content_counts(steps: StepCatalogue, personas: PersonaCatalogue) -> dict[str, tuple[int, int]]:
-    """Per file: how many of its texts are translated, and how many there are."""
+def content_counts(
+    steps: StepCatalogue, personas: PersonaCatalogue, language: str | None = None
+) -> dict[str, tuple[int, int]]:
+    """Per file: how many of its texts are translated, and how many there are
+    (with the language, its regions.yaml too: names and the facts in words)."""
     counts: dict[str, tuple[int, int]] = {}
 
     def add(name: str, translated: int, total: int) -> None:
@@ -188,6 +191,10 @@ def content_counts(steps: StepCatalogue, personas: PersonaCatalogue) -> dict[str
     texts = len(persona_languages.ADVERSARY_TEXTS) + len(persona_languages.ADVERSARY_LISTS)
     for adversary in personas.adversaries.values():
         add("adversaries.yaml", texts - len(adversary.fallback), texts)
+    if language is not None:
+        for region in regions.get_regions(language).regions.values():
+            texts = 1 + sum(regions.has_words(f.text) for f in region.facts.values())
+            add("regions.yaml", texts - len(region.fallback), texts)
     return counts
 
 

@@ -63,6 +63,8 @@ class Region:
     name: str
     languages: tuple[str, ...]
     facts: Mapping[str, Fact]
+    # In a translation: the name and the facts with words that are still English.
+    fallback: frozenset[str] = frozenset()
 
     def fact(self, name: str) -> str:
         return self.facts[name].text
@@ -201,6 +203,11 @@ def numbers_in_facts() -> frozenset[str]:
     return frozenset(found)
 
 
+def has_words(text: str) -> bool:
+    """A fact a language would say in its own words (not 111 or an email address alone)."""
+    return bool(re.search(r"[^\W\d_]", re.sub(r"\S+@\S+", "", text)))
+
+
 def _numbers(text: str) -> list[str]:
     return sorted(re.sub(r"\D", "", n) for n in re.findall(r"\d[\d -]*\d|\d", text))
 
@@ -222,13 +229,19 @@ def translate(english: Regions, file: Path) -> Regions:
         if unknown:
             raise RegionsError(f"{file}: region '{code}': '{unknown[0]}' is not a name or a fact")
         facts = {}
+        fallback = {"name"} if not raw.get("name") else set()
         for name, fact in region.facts.items():
+            if not raw.get(name) and has_words(fact.text):
+                fallback.add(name)
             text = str(raw.get(name) or fact.text)
             if _numbers(text) != _numbers(fact.text):
                 raise RegionsError(f"{file}: region '{code}', fact '{name}': keep its numbers")
             facts[name] = dataclasses.replace(fact, text=text)
         regions[code] = dataclasses.replace(
-            region, name=str(raw.get("name") or region.name), facts=facts
+            region,
+            name=str(raw.get("name") or region.name),
+            facts=facts,
+            fallback=frozenset(fallback),
         )
     unknown_regions = sorted(set(raw_regions) - set(english.regions))
     if unknown_regions:

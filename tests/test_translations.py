@@ -185,3 +185,27 @@ def test_translation_status_prints_the_site_words_and_the_content_per_file(capsy
     done, whole = language_rules.content_counts(steps, personas)["steps/device.yaml"]
     assert done >= 10  # phone-screen-lock, every text
     assert f"steps/device.yaml: {done}/{whole}" in out
+
+
+def test_a_region_fact_left_out_of_a_translation_counts_as_still_to_do(tmp_path):
+    file = tmp_path / "regions.yaml"
+    file.write_text('regions:\n  nz:\n    name: "Nueva Zelanda"\n')
+    translated = regions.translate(regions.get_regions(), file).get("nz")
+    # Words to translate: the domestic-abuse line is; 111 alone and an email address are not.
+    assert "name" not in translated.fallback
+    assert "domestic_abuse" in translated.fallback
+    assert "emergency" not in translated.fallback
+    assert "scam_email_to" not in translated.fallback
+
+
+def test_spanish_content_is_complete_down_to_every_region(capsys):
+    call_command("translation", "status")
+    out = capsys.readouterr().out
+    steps, personas = language_rules.translate_all(step_catalogue.load(), persona_catalogue.load())[
+        "es"
+    ]
+    counts = language_rules.content_counts(steps, personas, "es")
+    assert "regions.yaml" in counts
+    for name, (done, whole) in counts.items():
+        assert done == whole, f"{name}: {whole - done} texts still in English"
+        assert f"{name}: {done}/{whole}" in out

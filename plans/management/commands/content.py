@@ -38,7 +38,7 @@ class Command(BaseCommand):
         for code, (translated_steps, translated_personas) in translations.items():
             problems += language_rules.check_language(code, translated_steps, translated_personas)
             done, total = language_rules.total(
-                language_rules.content_counts(translated_steps, translated_personas)
+                language_rules.content_counts(translated_steps, translated_personas, code)
             )
             languages[code] = f"{done}/{total} texts translated"
         counts["languages"] = languages

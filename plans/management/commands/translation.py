@@ -39,7 +39,7 @@ class Command(BaseCommand):
             )
             for text in ui.untranslated:
                 self.stdout.write(f"    to do: {text}")
-            counts = language_rules.content_counts(steps, personas)
+            counts = language_rules.content_counts(steps, personas, code)
             done, total = language_rules.total(counts)
             self.stdout.write(f"  content: {done}/{total} texts translated")
             for name, (translated, whole) in counts.items():
