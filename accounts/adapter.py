@@ -9,6 +9,8 @@ from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import User
 from config import emails
@@ -29,12 +31,14 @@ SECOND_LOCK_STAGES = frozenset(
 )
 
 KIND_ERRORS = {
-    "incorrect_code": (
+    "incorrect_code": gettext_lazy(
         "That code did not work. Please check the newest email from us and type the code again."
     ),
-    "rate_limited": "Please wait a minute before asking for another code.",
-    "account_inactive": "This account is switched off. Please contact us if you need it back.",
-    "invalid_login": "Please type your email address, like name@example.com.",
+    "rate_limited": gettext_lazy("Please wait a minute before asking for another code."),
+    "account_inactive": gettext_lazy(
+        "This account is switched off. Please contact us if you need it back."
+    ),
+    "invalid_login": gettext_lazy("Please type your email address, like name@example.com."),
 }
 
 
@@ -53,25 +57,25 @@ def _longest_window(rates: str) -> float:
 
 def in_minutes(seconds: float) -> str:
     minutes = max(1, math.ceil(seconds / 60))
-    return "1 minute" if minutes == 1 else f"{minutes} minutes"
+    return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
 
 
 def code_used_up_message() -> str:
     """After too many wrong codes (allauth ends that code and asks for a new one)."""
     tries = allauth_settings.LOGIN_BY_CODE_MAX_ATTEMPTS
-    return (
-        f"That was {tries} codes that did not work, so we stopped that code to keep your "
+    return _(
+        "That was %(tries)s codes that did not work, so we stopped that code to keep your "
         "account safe. You can ask for a new code now."
-    )
+    ) % {"tries": tries}
 
 
 def asked_too_often_message() -> str:
     """Asking for codes too often (allauth's "request_login_code" rate limit)."""
     wait = in_minutes(_longest_window(allauth_settings.RATE_LIMITS.get("request_login_code", "")))
-    return (
+    return _(
         "We sent a lot of codes, so we stopped for now to keep your account safe. "
-        f"Please wait {wait}, then ask for a new code."
-    )
+        "Please wait %(wait)s, then ask for a new code."
+    ) % {"wait": wait}
 
 
 def user_display(user: User) -> str:
@@ -132,4 +136,4 @@ class MFAAdapter(DefaultMFAAdapter):
         return {**super().get_public_key_credential_rp_entity(), "name": "Little Steps"}
 
     def generate_authenticator_name(self, user: User, type: str) -> str:
-        return "My passkey"
+        return _("My passkey")

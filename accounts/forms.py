@@ -17,11 +17,13 @@ from allauth.account.forms import (
 from allauth.mfa.webauthn.forms import AddWebAuthnForm, LoginWebAuthnForm
 from django import forms
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.services import user_get_or_create_for_code
 
-CODE_HINT = "It has 8 numbers, like 1234-5678."
+CODE_HINT = gettext_lazy("It has 8 numbers, like 1234-5678.")
 MAX_EMAIL_LENGTH = 254  # RFC 5321, and what the account's field holds
 # Asking for a code answers after this long (seconds), for known and new addresses alike.
 SIGN_IN_SECONDS = 0.25
@@ -33,10 +35,10 @@ class EmailMeACodeForm(LoginForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["login"]
-        field.label = "Your email address"
-        field.help_text = "We'll email you a code. No password needed."
-        field.error_messages["required"] = "Please type your email address."
-        field.error_messages["invalid"] = (
+        field.label = _("Your email address")
+        field.help_text = _("We'll email you a code. No password needed.")
+        field.error_messages["required"] = _("Please type your email address.")
+        field.error_messages["invalid"] = _(
             "That does not look like an email address. It should look like name@example.com."
         )
         field.widget = forms.EmailInput(
@@ -47,7 +49,7 @@ class EmailMeACodeForm(LoginForm):
         login: str = super().clean_login()
         if len(login) > MAX_EMAIL_LENGTH:
             raise forms.ValidationError(
-                "That email address is too long. Please check it and type it again."
+                _("That email address is too long. Please check it and type it again.")
             )
         return login
 
@@ -67,9 +69,9 @@ class _CodeFieldMixin(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["code"]
-        field.label = "Your code"
+        field.label = _("Your code")
         field.help_text = CODE_HINT
-        field.error_messages["required"] = "Please type the code from the email."
+        field.error_messages["required"] = _("Please type the code from the email.")
         field.widget = forms.TextInput(
             attrs={
                 "autocomplete": "one-time-code",
@@ -92,7 +94,7 @@ class PasskeySignInForm(LoginWebAuthnForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Without JavaScript the passkey button posts an empty form.
-        self.fields["credential"].error_messages["required"] = (
+        self.fields["credential"].error_messages["required"] = _(
             "Passkeys need JavaScript, which is turned off in this browser. "
             "Please sign in with an emailed code instead."
         )
@@ -102,9 +104,9 @@ class MakeAccountForm(SignupForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["email"]
-        field.label = "Your email address"
-        field.help_text = "We'll email you a code. No password needed."
-        field.error_messages["required"] = "Please type your email address."
+        field.label = _("Your email address")
+        field.help_text = _("We'll email you a code. No password needed.")
+        field.error_messages["required"] = _("Please type your email address.")
         field.widget = forms.EmailInput(
             attrs={"autocomplete": "email", "spellcheck": "false", "autocapitalize": "none"}
         )
@@ -114,5 +116,5 @@ class AddPasskeyForm(AddWebAuthnForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["name"]
-        field.label = "A name for this passkey"
-        field.help_text = 'So you know which phone or computer it is, like "My phone".'
+        field.label = _("A name for this passkey")
+        field.help_text = _('So you know which phone or computer it is, like "My phone".')

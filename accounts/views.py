@@ -9,6 +9,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django.views.generic.edit import FormView
@@ -23,7 +24,7 @@ from accounts.http import AuthenticatedHttpRequest
 def delete(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("confirm") != "yes":
-            messages.error(request, "Tick the box to say you are sure, then press Delete.")
+            messages.error(request, _("Tick the box to say you are sure, then press Delete."))
             return redirect("account_delete")
         user = request.user
         logout(request)  # this browser's session goes first, then every other

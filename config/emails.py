@@ -16,10 +16,12 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 
-# Low-key mode: the sender line and the words that stand for the app's name.
-LOW_KEY_SENDER_NAME = "Weekly plan"
-LOW_KEY_BRAND = "your weekly plan"
+# Low-key mode: the sender line and the words that stand for the app's name,
+# in the language of the email (read when the email is made).
+LOW_KEY_SENDER_NAME = gettext_lazy("Weekly plan")
+LOW_KEY_BRAND = gettext_lazy("your weekly plan")
 
 
 def sender(*, low_key: bool) -> str:
@@ -27,11 +29,11 @@ def sender(*, low_key: bool) -> str:
     if not low_key:
         return settings.DEFAULT_FROM_EMAIL
     _name, address = parseaddr(settings.LOW_KEY_FROM_EMAIL or settings.DEFAULT_FROM_EMAIL)
-    return formataddr((LOW_KEY_SENDER_NAME, address))
+    return formataddr((str(LOW_KEY_SENDER_NAME), address))
 
 
 def brand(*, low_key: bool) -> str:
-    return LOW_KEY_BRAND if low_key else "Little Steps"
+    return str(LOW_KEY_BRAND) if low_key else "Little Steps"
 
 
 class TemporaryMailError(Exception):

@@ -11,6 +11,7 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator, MinVal
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from plans.models import Plan
 
@@ -34,10 +35,10 @@ class MentorProfile(models.Model):
 
 class Invite(models.Model):
     class State(models.TextChoices):
-        ACTIVE = "active", "Ready to use"
-        EXPIRED = "expired", "Expired"
-        USED_UP = "used_up", "Used up"
-        REVOKED = "revoked", "Stopped"
+        ACTIVE = "active", pgettext_lazy("invite", "Ready to use")
+        EXPIRED = "expired", pgettext_lazy("invite", "Expired")
+        USED_UP = "used_up", pgettext_lazy("invite", "Used up")
+        REVOKED = "revoked", pgettext_lazy("invite", "Stopped")
 
     mentor = models.ForeignKey(MentorProfile, on_delete=models.CASCADE, related_name="invites")
     label = models.CharField(max_length=60)

@@ -10,6 +10,8 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mentors.models import MentorProfile, Mentorship, Nudge
 from mentors.services import mentorship_next_nudge_at
@@ -19,16 +21,20 @@ from plans.regions import localise
 
 PRIVATE_CATEGORIES = frozenset({"at-home"})
 PRIVATE_SLUGS = frozenset({"checkup-who-has-access"})
-PRIVATE_STEP_TITLE = "A private step"
-PRIVATE_STEP_SCRIPT = (
+# Shown to the helper, in the helper's language.
+PRIVATE_STEP_TITLE = gettext_lazy("A private step")
+PRIVATE_STEP_SCRIPT = gettext_lazy(
     '"How are you getting on? No need to tell me the details. I am here if you want a hand."'
 )
 
-NUDGE_CHOICES: dict[str, str] = {
-    "proud": "I'm proud of you for taking these steps. Small steps add up.",
-    "hard": "I found this step hard too. Take your time, there is no rush.",
-    "help": "If you want a hand with this week's step, I'm happy to sit with you.",
-    "well-done": "Well done on what you have done so far. It really does make a difference.",
+# A note is kept as the words the helper chose, in the helper's language.
+NUDGE_CHOICES = {
+    "proud": gettext_lazy("I'm proud of you for taking these steps. Small steps add up."),
+    "hard": gettext_lazy("I found this step hard too. Take your time, there is no rush."),
+    "help": gettext_lazy("If you want a hand with this week's step, I'm happy to sit with you."),
+    "well-done": gettext_lazy(
+        "Well done on what you have done so far. It really does make a difference."
+    ),
 }
 
 
@@ -63,7 +69,7 @@ def _shared_person(mentorship: Mentorship) -> SharedPerson:
     for row in rows:
         if row.status == PlanStep.Status.DONE:
             step = catalogue.step(row.slug)
-            done_titles.append(PRIVATE_STEP_TITLE if _is_private(step) else step.title)
+            done_titles.append(str(PRIVATE_STEP_TITLE) if _is_private(step) else step.title)
     title, script = None, ""
     if current is not None:
         plan = mentorship.plan
@@ -73,13 +79,13 @@ def _shared_person(mentorship: Mentorship) -> SharedPerson:
             adversaries=plan.profile.get("adversaries") or (),
         )
         if _is_private(step):
-            title, script = PRIVATE_STEP_TITLE, PRIVATE_STEP_SCRIPT
+            title, script = str(PRIVATE_STEP_TITLE), str(PRIVATE_STEP_SCRIPT)
         else:
             title, script = step.title, step.mentor_script
     invite_label = mentorship.invite.label if mentorship.invite else ""
     return SharedPerson(
         mentorship=mentorship,
-        name=invite_label or "Someone you invited",
+        name=invite_label or _("Someone you invited"),
         current_title=title,
         current_script=script,
         done_titles=tuple(done_titles),

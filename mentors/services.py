@@ -13,6 +13,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from config import emails
@@ -56,7 +58,7 @@ def invite_create(
 ) -> tuple[Invite, str]:
     """A new invite and its token. The token is shown once; only its hash is kept."""
     if not 1 <= days <= INVITE_MAX_DAYS:
-        raise MentorError(f"Choose between 1 and {INVITE_MAX_DAYS} days.")
+        raise MentorError(_("Choose between 1 and %(most)s days.") % {"most": INVITE_MAX_DAYS})
     token = secrets.token_urlsafe(32)
     invite = Invite(
         mentor=mentor,
@@ -90,8 +92,10 @@ def invite_use(*, invite_id: int, plan: Plan, share_progress: bool) -> Mentorshi
         ).update(used_count=F("used_count") + 1)
         if claimed != 1:
             raise MentorError(
-                "This invite can't be used any more. Your plan is ready, and you can "
-                "ask for a new link at any time."
+                _(
+                    "This invite can't be used any more. Your plan is ready, and you can "
+                    "ask for a new link at any time."
+                )
             )
         invite = Invite.objects.select_related("mentor").get(pk=invite_id)
         mentorship = Mentorship(
@@ -107,14 +111,14 @@ def invite_use(*, invite_id: int, plan: Plan, share_progress: bool) -> Mentorshi
                 mentorship.save()
         except IntegrityError:
             raise MentorError(
-                f"Your plan is already linked to {invite.mentor.display_name}."
+                _("Your plan is already linked to %(name)s.") % {"name": invite.mentor.display_name}
             ) from None
     return mentorship
 
 
 def mentorship_set_sharing(*, mentorship: Mentorship, share: bool) -> Mentorship:
     if mentorship.ended_at is not None:
-        raise MentorError("This link to your helper has ended, so nothing is shared.")
+        raise MentorError(_("This link to your helper has ended, so nothing is shared."))
     mentorship.share_progress = share
     mentorship.share_changed_at = timezone.now()
     mentorship.full_clean(validate_constraints=False)
@@ -135,21 +139,27 @@ def nudge_send(*, mentorship: Mentorship, message: str) -> Nudge:
     """
     message = message.strip()
     if not message:
-        raise MentorError("Choose a note, or write your own.")
+        raise MentorError(_("Choose a note, or write your own."))
     if len(message) > NUDGE_MAX_LENGTH:
         raise MentorError(
-            f"Your note is a bit long. Please keep it under {NUDGE_MAX_LENGTH} letters."
+            _("Your note is a bit long. Please keep it under %(most)s letters.")
+            % {"most": NUDGE_MAX_LENGTH}
         )
     with transaction.atomic():
         # Lock the row so two notes sent at once can't both pass the weekly check.
         locked = Mentorship.objects.select_for_update().get(pk=mentorship.pk)
         if not locked.is_shared:
-            raise MentorError("This person is not sharing their progress now, so no note was sent.")
+            raise MentorError(
+                _("This person is not sharing their progress now, so no note was sent.")
+            )
         next_at = mentorship_next_nudge_at(mentorship=locked)
         if next_at is not None and next_at > timezone.now():
             raise MentorError(
-                "You sent a note this week. You can send another from "
-                f"{timezone.localtime(next_at):%A %-d %B}. One kind word a week is plenty."
+                _(
+                    "You sent a note this week. You can send another from %(date)s. "
+                    "One kind word a week is plenty."
+                )
+                % {"date": format_date(timezone.localtime(next_at), "l j F")}
             )
         nudge = Nudge(mentorship=locked, message=message)
         nudge.full_clean()

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -140,7 +141,7 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
         form = MentorProfileForm(request.POST)
         if form.is_valid():
             services.mentor_profile_save(user=request.user, **form.cleaned_data)
-            messages.success(request, "Thank you. Your story is saved.")
+            messages.success(request, _("Thank you. Your story is saved."))
             return redirect("mentors:dashboard")
     else:
         initial = (
@@ -173,7 +174,7 @@ def invites(request: AuthenticatedHttpRequest) -> HttpResponse:
             tokens = dict(request.session.get(NEW_TOKENS_SESSION_KEY, {}))
             tokens[str(invite.pk)] = token
             request.session[NEW_TOKENS_SESSION_KEY] = dict(list(tokens.items())[-5:])
-            messages.success(request, "Your invite link is ready.")
+            messages.success(request, _("Your invite link is ready."))
             return redirect("mentors:invite", invite_id=invite.pk)
     return render(
         request,
@@ -212,7 +213,11 @@ def invite_card(request: AuthenticatedHttpRequest, invite_id: int) -> HttpRespon
 def invite_revoke(request: AuthenticatedHttpRequest, invite_id: int) -> HttpResponse:
     invite = _get_invite_for_request(request, invite_id)
     services.invite_revoke(invite=invite)
-    messages.success(request, f"The invite for {invite.label} is stopped. The link won't work now.")
+    messages.success(
+        request,
+        _("The invite for %(label)s is stopped. The link won't work now.")
+        % {"label": invite.label},
+    )
     return redirect("mentors:invites")
 
 
@@ -232,7 +237,7 @@ def nudge(request: AuthenticatedHttpRequest, mentorship_id: int) -> HttpResponse
     except services.MentorError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "Your note is sent. They will see it on their plan.")
+        messages.success(request, _("Your note is sent. They will see it on their plan."))
     return redirect(f"{reverse('mentors:dashboard')}#person-{mentorship.pk}")
 
 
@@ -280,12 +285,17 @@ def share_choice(request: HttpRequest, key: str) -> HttpResponse:
         else:
             name = invite.mentor.display_name
             if share:
-                messages.success(request, f"You are sharing your progress with {name}.")
+                messages.success(
+                    request, _("You are sharing your progress with %(name)s.") % {"name": name}
+                )
             else:
                 messages.success(
                     request,
-                    f"You are not sharing your progress. You can share it with {name} "
-                    "later from your plan.",
+                    _(
+                        "You are not sharing your progress. You can share it with %(name)s "
+                        "later from your plan."
+                    )
+                    % {"name": name},
                 )
         return redirect(plan)
     return render(
@@ -305,12 +315,17 @@ def set_sharing(request: HttpRequest, key: str, mentorship_id: int) -> HttpRespo
     share = choice == "on"
     mentorship = _get_plan_mentorship_for_request(request, key, mentorship_id, to_share=share)
     if choice not in {"on", "off"}:
-        messages.error(request, "That did not work. Please use the button again.")
+        messages.error(request, _("That did not work. Please use the button again."))
         return redirect(mentorship.plan)
     services.mentorship_set_sharing(mentorship=mentorship, share=share)
     name = mentorship.mentor.display_name
     if share:
-        messages.success(request, f"You are sharing your progress with {name}.")
+        messages.success(
+            request, _("You are sharing your progress with %(name)s.") % {"name": name}
+        )
     else:
-        messages.success(request, f"You have stopped sharing. {name} can't see your plan now.")
+        messages.success(
+            request,
+            _("You have stopped sharing. %(name)s can't see your plan now.") % {"name": name},
+        )
     return redirect(mentorship.plan)

@@ -1,4 +1,5 @@
-"""Match a profile to the closest personas. Pure: no database, no Django.
+"""Match a profile to the closest personas. Pure: no database, and nothing from
+Django but the reasons' words, in the language of the page.
 
 Each persona scores points for what it shares with the person; the reasons
 shown are the biggest of those points, in plain words. Ties break by the
@@ -8,31 +9,37 @@ persona.
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from personas.catalogue import HABITS, Persona, PersonaCatalogue
 from personas.profile import CLOSE_ADVERSARIES, Profile
 
-DEVICE_WORDS = {
-    "iphone": "an iPhone",
-    "android": "an Android phone",
-    "windows": "a Windows computer",
-    "mac": "a Mac",
-    "chromebook": "a Chromebook",
-    "shared_computer": "a shared or library computer",
+# Each reason is a whole sentence, so a translator sees all of it.
+DEVICE_REASONS = {
+    "iphone": gettext_lazy("%(name)s uses an iPhone, as you do."),
+    "android": gettext_lazy("%(name)s uses an Android phone, as you do."),
+    "windows": gettext_lazy("%(name)s uses a Windows computer, as you do."),
+    "mac": gettext_lazy("%(name)s uses a Mac, as you do."),
+    "chromebook": gettext_lazy("%(name)s uses a Chromebook, as you do."),
+    "shared_computer": gettext_lazy("%(name)s uses a shared or library computer, as you do."),
 }
-CAPABILITY_WORDS = {
-    1: "finds phones and computers confusing at times",
-    2: "uses apps and email but leaves settings alone",
-    3: "changes settings when there are steps to follow",
-    4: "is happy changing settings and adding apps",
+CAPABILITY_REASONS = {
+    1: gettext_lazy("Like you, %(name)s finds phones and computers confusing at times."),
+    2: gettext_lazy("Like you, %(name)s uses apps and email but leaves settings alone."),
+    3: gettext_lazy("Like you, %(name)s changes settings when there are steps to follow."),
+    4: gettext_lazy("Like you, %(name)s is happy changing settings and adding apps."),
 }
-VISIBILITY_WORDS = {
-    "private": "keeps a low profile online",
-    "some": "needs to be found online now and then",
-    "public": "needs to be easy to find online",
+VISIBILITY_REASONS = {
+    "private": gettext_lazy("Like you, %(name)s keeps a low profile online."),
+    "some": gettext_lazy("Like you, %(name)s needs to be found online now and then."),
+    "public": gettext_lazy("Like you, %(name)s needs to be easy to find online."),
 }
-GROUP_WORDS = {
-    "knows": "knows some things to do but has not got round to them",
-    "unsure": "is not sure what good looks like yet",
+GROUP_REASONS = {
+    "knows": gettext_lazy(
+        "Like you, %(name)s knows some things to do but has not got round to them."
+    ),
+    "unsure": gettext_lazy("Like you, %(name)s is not sure what good looks like yet."),
 }
 
 # Points for each thing a persona shares with the person.
@@ -70,9 +77,9 @@ def score(profile: Profile, persona: Persona, catalogue: PersonaCatalogue) -> Ma
     capability_points = max(0, CAPABILITY_POINTS - 3 * capability_gap)
     if capability_points:
         reason = (
-            f"Like you, {name} {CAPABILITY_WORDS[persona.capability]}."
+            CAPABILITY_REASONS[persona.capability] % {"name": name}
             if capability_gap == 0
-            else f"{name} feels about as sure with tech as you do."
+            else _("%(name)s feels about as sure with tech as you do.") % {"name": name}
         )
         points.append((capability_points, 1, reason))
 
@@ -80,32 +87,38 @@ def score(profile: Profile, persona: Persona, catalogue: PersonaCatalogue) -> Ma
     visibility_gap = abs(levels.index(profile.visibility) - levels.index(persona.visibility))
     if visibility_gap == 0:
         points.append(
-            (VISIBILITY_POINTS, 2, f"Like you, {name} {VISIBILITY_WORDS[persona.visibility]}.")
+            (VISIBILITY_POINTS, 2, VISIBILITY_REASONS[persona.visibility] % {"name": name})
         )
     elif visibility_gap == 1:
         # Shown only when there are few stronger reasons, so no match has just one.
-        points.append((1, 2, f"Like you, {name} thinks about who can find them online."))
+        reason = _("Like you, %(name)s thinks about who can find them online.") % {"name": name}
+        points.append((1, 2, reason))
 
     person_close = bool(CLOSE_ADVERSARIES & set(profile.adversaries))
     persona_close = bool(CLOSE_ADVERSARIES & set(persona.worries))
     if person_close and persona_close:
-        points.append((CLOSE_WORRY_POINTS, 0, f"{name} also worries about someone close."))
+        reason = _("%(name)s also worries about someone close.") % {"name": name}
+        points.append((CLOSE_WORRY_POINTS, 0, reason))
     elif not person_close and not persona_close:
         points.append((CLOSE_WORRY_POINTS, 9, ""))
 
     shared = [w for w in persona.worries if w in profile.adversaries and w not in CLOSE_ADVERSARIES]
     if shared and profile.adversaries_given:
-        words = " and ".join(_adversary_words(catalogue, w) for w in shared[:2])
+        named = [_adversary_words(catalogue, w) for w in shared[:2]]
+        words = named[0]
+        if len(named) > 1:
+            words = _("%(first)s and %(second)s") % {"first": named[0], "second": named[1]}
         # e.g. "scammers and thieves and lost devices" reads better with a comma
         words = words.replace(" and ", ", ", 1) if words.count(" and ") > 1 else words
-        points.append((WORRY_POINTS * min(3, len(shared)), 3, f"{name} worries about {words} too."))
+        reason = _("%(name)s worries about %(worries)s too.") % {"name": name, "worries": words}
+        points.append((WORRY_POINTS * min(3, len(shared)), 3, reason))
 
     has_basics = len(set(profile.habits) & set(HABITS)) >= HAS_BASICS
     if has_basics:
         if persona.capability >= 3 and persona.group != "knows":
             points.append((HABIT_POINTS, 5, ""))
     elif profile.group == persona.group:
-        points.append((GROUP_POINTS, 5, f"Like you, {name} {GROUP_WORDS[persona.group]}."))
+        points.append((GROUP_POINTS, 5, GROUP_REASONS[persona.group] % {"name": name}))
 
     shared_devices = [d for d in persona.devices if d in profile.devices]
     if shared_devices:
@@ -113,7 +126,7 @@ def score(profile: Profile, persona: Persona, catalogue: PersonaCatalogue) -> Ma
             (
                 DEVICE_POINTS * min(2, len(shared_devices)),
                 4,
-                f"{name} uses {DEVICE_WORDS[shared_devices[0]]}, as you do.",
+                DEVICE_REASONS[shared_devices[0]] % {"name": name},
             )
         )
 

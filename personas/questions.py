@@ -1,14 +1,19 @@
 """The assessment: one question a screen, in plain words.
 
 Each question fills one key of the answers format (personas/profile.py).
-Nothing here asks for anything that identifies the person.
+Nothing here asks for anything that identifies the person. The words are
+in the active language: views.questions() builds them once per language.
 """
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
 from personas.catalogue import PersonaCatalogue
+from personas.languages import SOURCE_LANGUAGE
 from personas.profile import CLOSE_ADVERSARIES
 
 NOT_SURE = "not_sure"
@@ -20,6 +25,8 @@ class Choice:
     value: str
     label: str
     hint: str = ""
+    # "en" for a label still in English on a page in another language.
+    lang: str = ""
 
 
 @dataclass(frozen=True)
@@ -46,19 +53,21 @@ class Question:
         if self.multiple:
             return self._parse_many(submitted)
         if len(submitted) != 1 or submitted[0] not in self.values:
-            raise ValueError("Choose one answer to go on.")
+            raise ValueError(_("Choose one answer to go on."))
         return _convert(self.key, submitted[0])
 
     def _parse_many(self, submitted: list[str]) -> list[str]:
         if not submitted:
-            raise ValueError("Tick at least one box. If none fit, tick the last one.")
+            raise ValueError(_("Tick at least one box. If none fit, tick the last one."))
         if any(value not in self.values for value in submitted) or len(set(submitted)) != len(
             submitted
         ):
-            raise ValueError("Something went wrong with that answer. Please tick the boxes again.")
+            raise ValueError(
+                _("Something went wrong with that answer. Please tick the boxes again.")
+            )
         exclusive = {NOT_SURE, NONE} & set(submitted)
         if exclusive and len(submitted) > 1:
-            raise ValueError("You ticked 'not sure' with other boxes. Choose one or the other.")
+            raise ValueError(_("You ticked 'not sure' with other boxes. Choose one or the other."))
         return [value for value in self.values if value in submitted and value not in exclusive]
 
     def shown_value(self, answers: Mapping[str, Any]) -> list[str]:
@@ -86,137 +95,172 @@ def _convert(key: str, value: str) -> Any:
 
 def build_questions(catalogue: PersonaCatalogue) -> tuple[Question, ...]:
     worries = (
-        *(Choice(a.slug, a.label) for a in catalogue.adversaries.values()),
-        Choice(NOT_SURE, "I'm not sure"),
+        *(
+            Choice(a.slug, a.label, lang=SOURCE_LANGUAGE if "label" in a.fallback else "")
+            for a in catalogue.adversaries.values()
+        ),
+        Choice(NOT_SURE, _("I'm not sure")),
     )
     return (
         Question(
             slug="devices",
             key="devices",
-            title="Which of these do you use?",
-            hint="Tick all that you use most weeks.",
+            title=_("Which of these do you use?"),
+            hint=_("Tick all that you use most weeks."),
             multiple=True,
             choices=(
-                Choice("iphone", "An iPhone"),
-                Choice("android", "An Android phone", "For example Samsung, Oppo or Google Pixel."),
-                Choice("windows", "A Windows computer"),
-                Choice("mac", "A Mac computer"),
-                Choice("chromebook", "A Chromebook"),
-                Choice("shared_computer", "A shared or library computer"),
-                Choice(NONE, "None of these"),
+                Choice("iphone", _("An iPhone")),
+                Choice(
+                    "android",
+                    _("An Android phone"),
+                    _("For example Samsung, Oppo or Google Pixel."),
+                ),
+                Choice("windows", _("A Windows computer")),
+                Choice("mac", _("A Mac computer")),
+                Choice("chromebook", _("A Chromebook")),
+                Choice("shared_computer", _("A shared or library computer")),
+                Choice(NONE, _("None of these")),
             ),
         ),
         Question(
             slug="confidence",
             key="capability",
-            title="How do you feel about phones and computers?",
-            hint="Pick the one that sounds most like you. There is no wrong answer.",
+            title=_("How do you feel about phones and computers?"),
+            hint=_("Pick the one that sounds most like you. There is no wrong answer."),
             multiple=False,
             choices=(
-                Choice("1", "They often confuse me", "I mostly call, text and look at photos."),
+                Choice(
+                    "1",
+                    _("They often confuse me"),
+                    _("I mostly call, text and look at photos."),
+                ),
                 Choice(
                     "2",
-                    "I get by",
-                    "I use apps, email and video calls, but I leave settings alone.",
+                    _("I get by"),
+                    _("I use apps, email and video calls, but I leave settings alone."),
                 ),
                 Choice(
                     "3",
-                    "I'm fine with steps to follow",
-                    "I can change a setting if I have steps or a friend shows me.",
+                    _("I'm fine with steps to follow"),
+                    _("I can change a setting if I have steps or a friend shows me."),
                 ),
-                Choice("4", "I'm comfortable", "I change settings and add apps on my own."),
+                Choice(
+                    "4",
+                    _("I'm comfortable"),
+                    _("I change settings and add apps on my own."),
+                ),
             ),
         ),
         Question(
             slug="habits",
             key="habits",
-            title="Which of these do you already do?",
-            hint="Tick the ones you do now. It is fine to tick none.",
+            title=_("Which of these do you already do?"),
+            hint=_("Tick the ones you do now. It is fine to tick none."),
             multiple=True,
             choices=(
-                Choice("screen_lock", "My phone needs a code, face or finger to open"),
-                Choice("auto_updates", "My phone and computer update on their own"),
-                Choice("unique_passwords", "I use a different password for each account"),
-                Choice("password_manager", "I keep my passwords in a password app or my browser"),
-                Choice("two_step_email", "My email asks for a code when I sign in somewhere new"),
-                Choice("backups", "My photos and files are backed up"),
-                Choice(NOT_SURE, "None of these, or I'm not sure"),
+                Choice("screen_lock", _("My phone needs a code, face or finger to open")),
+                Choice("auto_updates", _("My phone and computer update on their own")),
+                Choice("unique_passwords", _("I use a different password for each account")),
+                Choice(
+                    "password_manager",
+                    _("I keep my passwords in a password app or my browser"),
+                ),
+                Choice(
+                    "two_step_email",
+                    _("My email asks for a code when I sign in somewhere new"),
+                ),
+                Choice("backups", _("My photos and files are backed up")),
+                Choice(NOT_SURE, _("None of these, or I'm not sure")),
             ),
         ),
         Question(
             slug="visibility",
             key="visibility",
-            title="Do people need to find you online?",
-            hint="For your work, a business, a group or a cause.",
+            title=_("Do people need to find you online?"),
+            hint=_("For your work, a business, a group or a cause."),
             multiple=False,
             choices=(
-                Choice("private", "No", "I like to keep a low profile online."),
-                Choice("some", "A bit", "Some people, like clients or a club, need to find me."),
-                Choice("public", "Yes", "My work or community needs people to find me online."),
+                Choice(
+                    "private",
+                    pgettext("answer", "No"),
+                    _("I like to keep a low profile online."),
+                ),
+                Choice(
+                    "some",
+                    pgettext("answer", "A bit"),
+                    _("Some people, like clients or a club, need to find me."),
+                ),
+                Choice(
+                    "public",
+                    pgettext("answer", "Yes"),
+                    _("My work or community needs people to find me online."),
+                ),
             ),
         ),
         Question(
             slug="worries",
             key="adversaries",
-            title="What worries you most?",
-            hint="Tick any that fit. Your answers stay private and are never shared.",
+            title=_("What worries you most?"),
+            hint=_("Tick any that fit. Your answers stay private and are never shared."),
             multiple=True,
             choices=worries,
         ),
         Question(
             slug="time",
             key="minutes_per_week",
-            title="How much time could you give each week?",
-            hint="Small steps add up. You can change this later.",
+            title=_("How much time could you give each week?"),
+            hint=_("Small steps add up. You can change this later."),
             multiple=False,
             choices=(
-                Choice("5", "About 5 minutes"),
-                Choice("10", "About 10 minutes"),
-                Choice("20", "About 20 minutes"),
-                Choice("30", "About half an hour"),
-                Choice("60", "About an hour"),
+                Choice("5", _("About 5 minutes")),
+                Choice("10", _("About 10 minutes")),
+                Choice("20", _("About 20 minutes")),
+                Choice("30", _("About half an hour")),
+                Choice("60", _("About an hour")),
             ),
         ),
         Question(
             slug="starting-point",
             key="group",
-            title="Which sounds more like you?",
-            hint="Both are common. This helps us pick where to start.",
+            title=_("Which sounds more like you?"),
+            hint=_("Both are common. This helps us pick where to start."),
             multiple=False,
             choices=(
                 Choice(
-                    "knows", "I know some things I could do", "I have not got round to them yet."
+                    "knows",
+                    _("I know some things I could do"),
+                    _("I have not got round to them yet."),
                 ),
                 Choice(
                     "unsure",
-                    "I'm not sure what good looks like",
-                    "I'd like help to know where to start.",
+                    _("I'm not sure what good looks like"),
+                    _("I'd like help to know where to start."),
                 ),
             ),
         ),
         Question(
             slug="email-safety",
             key="safe_to_email",
-            title="Is it safe for you to get emails about this?",
-            hint="Think about whether someone else reads your email or sees your phone.",
+            title=_("Is it safe for you to get emails about this?"),
+            hint=_("Think about whether someone else reads your email or sees your phone."),
             multiple=False,
             choices=(
-                Choice("yes", "Yes, it is safe"),
-                Choice("no", "No, or I'd rather not"),
-                Choice(NOT_SURE, "I'm not sure"),
+                Choice("yes", _("Yes, it is safe")),
+                Choice("no", _("No, or I'd rather not")),
+                Choice(NOT_SURE, _("I'm not sure")),
             ),
             only_when_someone_close=True,
         ),
         Question(
             slug="device-safety",
             key="safe_device",
-            title="Is the device you are using now safe to use?",
-            hint="Safe means no one else checks it or could have put an app on it.",
+            title=_("Is the device you are using now safe to use?"),
+            hint=_("Safe means no one else checks it or could have put an app on it."),
             multiple=False,
             choices=(
-                Choice("yes", "Yes, I think it is safe"),
-                Choice("no", "No, someone else may check it"),
-                Choice(NOT_SURE, "I'm not sure"),
+                Choice("yes", _("Yes, I think it is safe")),
+                Choice("no", _("No, someone else may check it")),
+                Choice(NOT_SURE, _("I'm not sure")),
             ),
             only_when_someone_close=True,
         ),

@@ -13,6 +13,8 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
@@ -33,9 +35,15 @@ PROBLEM_KEY = "assessment_problem"
 RESULT_CHOICES = 3
 
 
-@functools.cache
 def questions() -> tuple[Question, ...]:
-    return build_questions(get_catalogue())
+    """The questions in the page's language (the worries are the adversaries' labels)."""
+    return _questions(translation.get_language())
+
+
+@functools.cache
+def _questions(language: str | None) -> tuple[Question, ...]:
+    with translation.override(language):
+        return build_questions(get_catalogue(language))
 
 
 def session_answers(request: HttpRequest) -> dict[str, Any]:
@@ -79,7 +87,7 @@ def _back_to_what_was_made(request: HttpRequest) -> HttpResponse | None:
     made_url = request.session.get(MADE_URL_KEY)
     if not made_url or session_answers(request):
         return None
-    messages.info(request, "You answered these questions already. Here is your plan.")
+    messages.info(request, _("You answered these questions already. Here is your plan."))
     return redirect(made_url)
 
 
@@ -100,14 +108,18 @@ def _render_question(
 ) -> HttpResponse:
     steps = applicable(questions(), answers)
     index = steps.index(question) if question in steps else 0
-    title = f"{question.title} (question {index + 1} of {len(steps)})"
+    title = _("%(title)s (question %(number)s of %(total)s)") % {
+        "title": question.title,
+        "number": index + 1,
+        "total": len(steps),
+    }
     context = {
         "question": question,
         "number": index + 1,
         "total": len(steps),
         "selected": selected if selected is not None else question.shown_value(answers),
         "error": error,
-        "page_title": f"Error: {title}" if error else title,
+        "page_title": _("Error: %(title)s") % {"title": title} if error else title,
         "back_url": reverse("personas:question", args=[steps[index - 1].slug]) if index else None,
     }
     # The card alone for htmx, with a <title> that htmx puts in the page's.
@@ -152,10 +164,10 @@ def question_view(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     if earlier_missing:
         if not answers:
             messages.info(
-                request, "Let's start at the first question. Your answers are kept as you go."
+                request, _("Let's start at the first question. Your answers are kept as you go.")
             )
         else:
-            messages.info(request, "There is a question to answer first.")
+            messages.info(request, _("There is a question to answer first."))
         return _go_to(request, reverse("personas:question", args=[earlier_missing[0].slug]))
 
     if request.method == "GET":
@@ -199,15 +211,15 @@ def result(request: HttpRequest) -> HttpResponse:
     if profile is None:
         if back := _back_to_what_was_made(request):
             return back
-        messages.info(request, "We need a few more answers first. They only take a minute.")
+        messages.info(request, _("We need a few more answers first. They only take a minute."))
         return redirect("personas:start")
-    catalogue = get_catalogue()
+    catalogue = get_catalogue(translation.get_language())
     matches = rank(profile, catalogue)[:RESULT_CHOICES]
     if request.method == "POST":
         slug = request.POST.get("persona", "")
         if slug not in {m.persona.slug for m in matches}:
             messages.error(
-                request, "That choice did not work. Please pick one of the people below."
+                request, _("That choice did not work. Please pick one of the people below.")
             )
             return redirect("personas:others")
         request.session[CHOSEN_KEY] = slug
@@ -227,9 +239,9 @@ def others(request: HttpRequest) -> HttpResponse:
     if profile is None:
         if back := _back_to_what_was_made(request):
             return back
-        messages.info(request, "We need a few more answers first. They only take a minute.")
+        messages.info(request, _("We need a few more answers first. They only take a minute."))
         return redirect("personas:start")
-    catalogue = get_catalogue()
+    catalogue = get_catalogue(translation.get_language())
     current = chosen_match(request, profile, catalogue)
     matches = [m for m in rank(profile, catalogue)[:RESULT_CHOICES] if m.persona != current.persona]
     return render(request, "personas/others.html", {"matches": matches, "current": current})
