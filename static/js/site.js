@@ -43,16 +43,17 @@
   }
 
   // Copy buttons: a link to send on, copied in one press where the browser allows it.
+  // The words come from the page (data-copied, data-copy-by-hand), in its language.
   document.querySelectorAll("[data-copy-from]").forEach(function (box) {
     var field = document.getElementById(box.getAttribute("data-copy-from"));
     if (!field || !navigator.clipboard) { return; }
     box.hidden = false;
     box.querySelector("button").addEventListener("click", function () {
       navigator.clipboard.writeText(field.value).then(function () {
-        box.querySelector(".copy__done").textContent = "Copied. You can paste it into a message now.";
+        box.querySelector(".copy__done").textContent = box.getAttribute("data-copied");
       }, function () {
         field.select();
-        box.querySelector(".copy__done").textContent = "Press and hold the link to copy it.";
+        box.querySelector(".copy__done").textContent = box.getAttribute("data-copy-by-hand");
       });
     });
   });
