@@ -20,9 +20,10 @@ LANGUAGES = [("en", "English"), ("es", "Español")]
 HTML_LANG = {"en": "en-NZ"}
 # locale/<code>/LC_MESSAGES/django.po, compiled by `manage.py compile_translations`.
 LOCALE_PATHS = [BASE_DIR / "locale"]
-# Dates keep their New Zealand order in English: every template names its
-# format ("j F Y", "l j F"), so only the month and day names change with the
-# language. The language cookie lasts a year and is sent on our pages only.
+# Dates in each language's own order: templates name a format (DATE_FORMAT,
+# MONTH_DAY_FORMAT), New Zealand English's are in config/formats/en/, other
+# languages' are Django's. The language cookie lasts a year, our pages only.
+FORMAT_MODULE_PATH = ["config.formats"]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_HTTPONLY = True
@@ -32,6 +33,7 @@ TIME_ZONE = environ.Env().str("DJANGO_TIME_ZONE", default="Pacific/Auckland")
 USE_TZ = True
 
 __all__ = [
+    "FORMAT_MODULE_PATH",
     "HTML_LANG",
     "LANGUAGES",
     "LANGUAGE_CODE",

@@ -13,11 +13,11 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from config import emails
+from config.formats import weekday_and_date
 from mentors.models import NUDGE_MAX_LENGTH, Invite, MentorProfile, Mentorship, Nudge
 from plans import links, reminders
 from plans.models import Plan, ReminderSettings
@@ -159,7 +159,7 @@ def nudge_send(*, mentorship: Mentorship, message: str) -> Nudge:
                     "You sent a note this week. You can send another from %(date)s. "
                     "One kind word a week is plenty."
                 )
-                % {"date": format_date(timezone.localtime(next_at), "l j F")}
+                % {"date": weekday_and_date(timezone.localtime(next_at))}
             )
         nudge = Nudge(mentorship=locked, message=message)
         nudge.full_clean()

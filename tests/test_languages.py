@@ -179,3 +179,17 @@ def test_the_calendar_and_the_printed_plan_use_the_plans_language():
     html = pdf.plan_pdf_html(plan=plan, options=pdf.PrintOptions("a4", False, False))
     assert '<html lang="es">' in html
     assert "marzo" in html  # the start date's month, in Spanish
+
+
+def test_dates_read_in_each_languages_own_order():
+    from django.utils.formats import date_format
+
+    from config.formats import weekday_and_date
+
+    day = datetime.date(2027, 3, 3)
+    with translation.override("en"):
+        assert date_format(day, "DATE_FORMAT") == "3 March 2027"
+        assert weekday_and_date(day) == "Wednesday 3 March"
+    with translation.override("es"):
+        assert date_format(day, "DATE_FORMAT") == "3 de marzo de 2027"
+        assert weekday_and_date(day) == "miércoles 3 de marzo"

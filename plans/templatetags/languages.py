@@ -3,6 +3,7 @@
     <html lang="{% html_lang %}">
     <p{{ step|lang_if_english:"summary" }}>{{ step.summary }}</p>
     {% not_yet_translated step %}
+    {{ reminder.next_at|weekday_and_date }}  (Wednesday 3 March, miércoles 3 de marzo)
 
 A step, how-to, persona or glossary term read in another language records
 the fields that are still in English (`fallback`: plans/catalogue_languages.py,
@@ -16,9 +17,11 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.html import format_html
 
+from config.formats import weekday_and_date
 from personas.languages import SOURCE_LANGUAGE
 
 register = template.Library()
+register.filter("weekday_and_date", weekday_and_date)
 
 
 @register.simple_tag
