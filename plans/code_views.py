@@ -8,6 +8,8 @@ link, the signed-in owner, or a session that typed the plan's code).
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -44,10 +46,14 @@ def code_enter(request: HttpRequest) -> HttpResponse:
             return redirect(plan)
         left = codes.tries_left(request)
         context = {
-            "error": (
-                f"Those words did not open a plan. Check each word and try again."
-                f" You can try {left} more time{'s' if left != 1 else ''} for now."
-            ),
+            "error": ngettext(
+                "Those words did not open a plan. Check each word and try again."
+                " You can try %(left)s more time for now.",
+                "Those words did not open a plan. Check each word and try again."
+                " You can try %(left)s more times for now.",
+                left,
+            )
+            % {"left": left},
             "tries_left": left,
         }
         return render(request, "plans/code_enter.html", context, status=400)
@@ -74,8 +80,13 @@ def new_link(request: HttpRequest, key: str) -> HttpResponse:
     services.plan_new_key(plan=plan)
     codes.plan_code_end(plan=plan)
     codes.grant(request, plan)
-    text = "Your plan has a new private link. The old one does not work any more."
-    if had_code:
-        text += " Your plan code stopped working too: get new code words below."
+    text = (
+        _(
+            "Your plan has a new private link. The old one does not work any more. "
+            "Your plan code stopped working too: get new code words below."
+        )
+        if had_code
+        else _("Your plan has a new private link. The old one does not work any more.")
+    )
     messages.success(request, text)
     return redirect(plan)

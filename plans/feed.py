@@ -10,6 +10,8 @@ import datetime
 
 import icalendar
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
 from plans.catalogue import get_catalogue
 from plans.lowkey import NEUTRAL_TITLE, shown_title
@@ -28,7 +30,7 @@ def _calendar_feed(plan: Plan) -> bytes:
     cal = icalendar.Calendar()
     cal.add("prodid", "-//Weekly plan//EN" if low_key else "-//Little Steps//Plan//EN")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", NEUTRAL_TITLE if low_key else "Little Steps")
+    cal.add("x-wr-calname", _(NEUTRAL_TITLE) if low_key else "Little Steps")
     stamp = timezone.now()
     rows = list(plan.steps.exclude(status__in=PlanStep.CLOSED).order_by("week", "order"))
     weeks: dict[int, list[PlanStep]] = {}
@@ -45,9 +47,16 @@ def _calendar_feed(plan: Plan) -> bytes:
         event.add("dtstamp", stamp)
         event.add("dtstart", day)
         event.add("dtend", day + datetime.timedelta(days=1))
-        label = "Weekly plan" if low_key else "Little step"
-        event.add("summary", f"{label}: {' and '.join(titles)}")
-        event.add("description", f"About {minutes} minutes. There is no rush.")
+        label = _("Weekly plan") if low_key else _("Little step")
+        and_word = pgettext("between step titles", "and")
+        joined = f" {and_word} ".join(titles)
+        event.add("summary", f"{label}: {joined}")
+        description = ngettext(
+            "About %(minutes)s minute. There is no rush.",
+            "About %(minutes)s minutes. There is no rush.",
+            minutes,
+        )
+        event.add("description", description % {"minutes": minutes})
         cal.add_component(event)
     ics: bytes = cal.to_ical()
     return ics

@@ -37,6 +37,8 @@ generation"; docs/plan-order.md names the test that holds each):
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_noop
+
 from personas.profile import Profile
 from plans.catalogue import SAFETY_PLAN_SLUG, StepCatalogue
 from plans.order import (
@@ -65,13 +67,18 @@ WHEN_READY = 8  # steps offered "when you're ready": a short list, not the catal
 DONE_STATUSES = frozenset({"done", "already"})
 PACES = ("normal", "gentle")
 
+# Kept in English on the plan, put in the reader's language when shown (plans/reason_text.py).
 REASON_QUICK_WIN = "A quick win to start: about {minutes} minutes."
-REASON_MAY_ALERT = "Someone close could notice this change, so it comes later. Read the note first."
-REASON_UNSAFE_DEVICE = "Make this change from a safer device, after your safety steps."
-REASON_STRETCH = "This one is a bit harder, so it comes after some practice."
-REASON_CHECKUP = "A check-up every three months keeps things working."
-REASON_MOVED = "You moved this back. That is fine."
-REASON_LATER = "When you're ready: no rush, and no set week."
+REASON_MAY_ALERT = gettext_noop(
+    "Someone close could notice this change, so it comes later. Read the note first."
+)
+REASON_UNSAFE_DEVICE = gettext_noop(
+    "Make this change from a safer device, after your safety steps."
+)
+REASON_STRETCH = gettext_noop("This one is a bit harder, so it comes after some practice.")
+REASON_CHECKUP = gettext_noop("A check-up every three months keeps things working.")
+REASON_MOVED = gettext_noop("You moved this back. That is fine.")
+REASON_LATER = gettext_noop("When you're ready: no rush, and no set week.")
 
 
 @dataclass(frozen=True)

@@ -19,13 +19,16 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.utils.translation import gettext, gettext_noop
+
 from personas.profile import CLOSE_ADVERSARIES
 from plans.catalogue import HowTo, Step
 
-NEUTRAL_TITLE = "My weekly plan"
-NEUTRAL_SENDER = "Weekly plan"
-PRIVATE_STEP_TITLE = "A private step"
-PRIVATE_STEP_SUMMARY = "The details of this step are in your plan online."
+# In English here; gettext() puts them in the reader's language where they are shown.
+NEUTRAL_TITLE = gettext_noop("My weekly plan")
+NEUTRAL_SENDER = gettext_noop("Weekly plan")
+PRIVATE_STEP_TITLE = gettext_noop("A private step")
+PRIVATE_STEP_SUMMARY = gettext_noop("The details of this step are in your plan online.")
 PRIVATE_STEP_CATEGORIES = frozenset({"at-home"})
 # Words that must never show in low-key mode: they could tell someone what
 # the plan is for. Each matches at the start of a word, in any case ("secur"
@@ -80,5 +83,5 @@ def is_private_step(step: Step, how_tos: Iterable[HowTo] = ()) -> bool:
 def shown_title(step: Step, *, low_key: bool) -> str:
     """A step's title wherever others may see it: neutral for private steps when low-key."""
     if low_key and is_private_step(step):
-        return PRIVATE_STEP_TITLE
+        return gettext(PRIVATE_STEP_TITLE)
     return step.title

@@ -9,6 +9,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from personas.profile import CLOSE_ADVERSARIES
 
@@ -20,8 +22,8 @@ def new_plan_key() -> str:
 
 class Plan(models.Model):
     class Pace(models.TextChoices):
-        NORMAL = "normal", "Normal"
-        GENTLE = "gentle", "Gentle"
+        NORMAL = "normal", _("Normal")
+        GENTLE = "gentle", _("Gentle")
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -93,10 +95,10 @@ class Plan(models.Model):
 
 class PlanStep(models.Model):
     class Status(models.TextChoices):
-        TODO = "todo", "To do"
-        DONE = "done", "Done"
-        NOT_NOW = "not_now", "Not now"
-        ALREADY = "already", "Already did"
+        TODO = "todo", _("To do")
+        DONE = "done", pgettext_lazy("a step's status", "Done")
+        NOT_NOW = "not_now", _("Not now")
+        ALREADY = "already", _("Already did")
 
     CLOSED = (Status.DONE, Status.ALREADY)
 

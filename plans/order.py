@@ -25,6 +25,8 @@ Value per minute only breaks ties inside a tier.
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_noop
+
 from personas.profile import Profile
 from plans.catalogue import (
     EVERYONE,
@@ -52,21 +54,27 @@ CORE_KIND_WORDS = {
 HARM_FROM_PEOPLE = frozenset({"partner", "family", "harassers"})
 
 ADVERSARY_REASONS = {
-    "scammers": "This makes it harder for a scammer to take your money or your accounts.",
-    "thieves": "If your phone or bag is taken, this limits what a thief can do.",
-    "partner": "This keeps your things private from someone close.",
-    "family": "This keeps your things private from people at home.",
-    "harassers": "This makes it harder for people online to find you or hurt you.",
-    "employer": "This keeps your work and your home life apart.",
-    "data_brokers": "This stops firms collecting and selling your details.",
-    "government": "This protects what you say and the people you talk to.",
+    "scammers": gettext_noop(
+        "This makes it harder for a scammer to take your money or your accounts."
+    ),
+    "thieves": gettext_noop("If your phone or bag is taken, this limits what a thief can do."),
+    "partner": gettext_noop("This keeps your things private from someone close."),
+    "family": gettext_noop("This keeps your things private from people at home."),
+    "harassers": gettext_noop("This makes it harder for people online to find you or hurt you."),
+    "employer": gettext_noop("This keeps your work and your home life apart."),
+    "data_brokers": gettext_noop("This stops firms collecting and selling your details."),
+    "government": gettext_noop("This protects what you say and the people you talk to."),
 }
-REASON_SAFETY_FIRST = "Your safety comes first. This step changes nothing on your phone."
-REASON_LOOK_ONLY = "This only looks. It changes nothing the other person could notice."
-REASON_FINDABLE = "You need people to find you, so this keeps you findable and safer."
-REASON_EXPERTS = "Experts agree this is one of the first things to do."
-REASON_COMMON_WORRIES = "Scams and lost phones are common, and this helps with them."
-REASON_GOOD_VALUE = "This gives good protection for the time it takes."
+REASON_SAFETY_FIRST = gettext_noop(
+    "Your safety comes first. This step changes nothing on your phone."
+)
+REASON_LOOK_ONLY = gettext_noop(
+    "This only looks. It changes nothing the other person could notice."
+)
+REASON_FINDABLE = gettext_noop("You need people to find you, so this keeps you findable and safer.")
+REASON_EXPERTS = gettext_noop("Experts agree this is one of the first things to do.")
+REASON_COMMON_WORRIES = gettext_noop("Scams and lost phones are common, and this helps with them.")
+REASON_GOOD_VALUE = gettext_noop("This gives good protection for the time it takes.")
 
 
 @dataclass(eq=False)  # one candidate is one step: compared by identity

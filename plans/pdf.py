@@ -40,13 +40,19 @@ from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from personas import catalogue as persona_catalogue
 from plans import offers
 from plans.catalogue import HowTo, Step, get_catalogue
-from plans.lowkey import NEUTRAL_TITLE, has_discreet_words, is_private_step
+from plans.lowkey import (
+    NEUTRAL_TITLE,
+    PRIVATE_STEP_SUMMARY,
+    has_discreet_words,
+    is_private_step,
+)
 from plans.models import Plan, PlanStep
 from plans.regions import localise
 
@@ -195,12 +201,14 @@ def _printed_step(
     """The step as printed; private_index counts the week's private steps (1 = first)."""
     own, _others = step.how_tos_for(devices)
     if options.discreet and is_private_step(step, own):
-        first = private_index == 1
-        title = f"{'A' if first else 'Another'} step for week {row.week}"
+        if private_index == 1:
+            title = gettext("A step for week %(week)s") % {"week": row.week}
+        else:
+            title = gettext("Another step for week %(week)s") % {"week": row.week}
         return PrintedStep(
             title=title,
             minutes=step.minutes,
-            summary="The details of this step are in your plan online.",
+            summary=gettext(PRIVATE_STEP_SUMMARY),
             how_tos=(),
             good_enough="",
             done=row.is_closed,
@@ -254,7 +262,7 @@ def _done(plan: Plan, rows: list[PlanStep], options: PrintOptions) -> list[Print
             printed = _printed_step(row, step, devices, options, 1)
             if printed.private:
                 printed = PrintedStep(
-                    title=f"A step from week {row.week}",
+                    title=gettext("A step from week %(week)s") % {"week": row.week},
                     minutes=printed.minutes,
                     summary="",
                     how_tos=(),
@@ -298,12 +306,13 @@ def _plan_pdf_html(plan: Plan, options: PrintOptions, mentor: Mentor | None) -> 
     context = {
         "plan": plan,
         "options": options,
-        "title": NEUTRAL_TITLE if options.discreet else "My Little Steps plan",
+        "title": gettext(NEUTRAL_TITLE) if options.discreet else gettext("My Little Steps plan"),
         "persona_name": persona.name if persona else "",
         # Page 1, for the fridge: a line and a box for each step of the first
         # season; the pages after it explain those weeks only.
         "weeks": [w for w in weeks if not w.is_checkup],
         "checkups": [w for w in weeks if w.is_checkup],
+        "checkup_weeks": ", ".join(str(w.number) for w in weeks if w.is_checkup),
         # A longer season still fits its one page, in slightly smaller type.
         "long_season": _season_rows(weeks) > FRIDGE_ROWS,
         "longer_season": _season_rows(weeks) > FRIDGE_ROWS_LONG,

@@ -22,12 +22,16 @@ from django.core import serializers
 from django.core.cache import cache, caches
 from django.core.cache.utils import make_template_fragment_key
 from django.db import router, transaction
-from django.utils import timezone, translation
+from django.utils import dateformat, timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from personas import catalogue as persona_catalogue
 from plans.catalogue import get_catalogue
 from plans.lowkey import NEUTRAL_TITLE, shown_title
 from plans.models import Plan, PlanStep, ReminderSettings
+from plans.reason_text import shown_reason
 
 STALE_AFTER = datetime.timedelta(days=365)
 # Plans deleted in one transaction by the daily clean-up (about 30 steps each).
@@ -88,23 +92,24 @@ def _plan_cache_forget(plan: Plan) -> None:
 
 
 DEVICE_NAMES = {
-    "iphone": "an iPhone",
-    "android": "an Android phone",
-    "windows": "a Windows computer",
-    "mac": "a Mac",
-    "chromebook": "a Chromebook",
-    "shared_computer": "a shared or library computer",
+    "iphone": gettext_lazy("an iPhone"),
+    "android": gettext_lazy("an Android phone"),
+    "windows": gettext_lazy("a Windows computer"),
+    "mac": gettext_lazy("a Mac"),
+    "chromebook": gettext_lazy("a Chromebook"),
+    "shared_computer": gettext_lazy("a shared or library computer"),
 }
-STATUS_WORDS: dict[str, str] = {
-    PlanStep.Status.TODO: "to do",
-    PlanStep.Status.DONE: "done",
-    PlanStep.Status.NOT_NOW: "moved to later",
-    PlanStep.Status.ALREADY: "already did",
+STATUS_WORDS: dict[str, str | Promise] = {
+    PlanStep.Status.TODO: gettext_lazy("to do"),
+    PlanStep.Status.DONE: gettext_lazy("done"),
+    PlanStep.Status.NOT_NOW: gettext_lazy("moved to later"),
+    PlanStep.Status.ALREADY: gettext_lazy("already did"),
 }
 
 
 def _day(value: datetime.date) -> str:
-    return f"{value.day} {value:%B %Y}"
+    """A date as the plan page writes it, with the month in the reader's language."""
+    return dateformat.format(value, _("j F Y"))
 
 
 def plan_export_text(*, plan: Plan) -> str:
@@ -119,20 +124,22 @@ def plan_export_text(*, plan: Plan) -> str:
     low_key = plan.low_key
     profile = plan.profile
     lines = [
-        NEUTRAL_TITLE if low_key else "My Little Steps plan",
-        f"Downloaded on {_day(timezone.localdate())}.",
+        _(NEUTRAL_TITLE) if low_key else _("My Little Steps plan"),
+        _("Downloaded on %(day)s.") % {"day": _day(timezone.localdate())},
         "",
-        f"Started on {_day(plan.start_date)}. Pace: {plan.get_pace_display().lower()}.",
-        f"Time each week: about {profile.get('minutes_per_week', '?')} minutes.",
+        _("Started on %(day)s. Pace: %(pace)s.")
+        % {"day": _day(plan.start_date), "pace": plan.get_pace_display().lower()},
+        _("Time each week: about %(minutes)s minutes.")
+        % {"minutes": profile.get("minutes_per_week", "?")},
     ]
-    devices = [DEVICE_NAMES.get(d, d) for d in profile.get("devices") or ()]
+    devices = [str(DEVICE_NAMES.get(d, d)) for d in profile.get("devices") or ()]
     if devices:
-        lines.append(f"Devices: {', '.join(devices)}.")
+        lines.append(_("Devices: %(devices)s.") % {"devices": ", ".join(devices)})
     if low_key:
         lines += [
             "",
-            "Low-key mode is on, so this file leaves out your answers about what worries you.",
-            "The full data file (JSON) on your plan page has everything.",
+            _("Low-key mode is on, so this file leaves out your answers about what worries you."),
+            _("The full data file (JSON) on your plan page has everything."),
         ]
     else:
         adversaries = persona_catalogue.get_catalogue(translation.get_language()).adversaries
@@ -141,24 +148,32 @@ def plan_export_text(*, plan: Plan) -> str:
             for a in profile.get("adversaries") or ()
         ]
         if worries:
-            lines += ["", "What worries you:", *(f"- {w}" for w in worries)]
-    lines += ["", "Your steps"]
+            lines += ["", _("What worries you:"), *(f"- {w}" for w in worries)]
+    lines += ["", _("Your steps")]
     week = None
     for row in plan.steps.all():
         if row.week != week:
             week = row.week
-            lines += ["", f"Week {week}"]
+            lines += ["", _("Week %(week)s") % {"week": week}]
         step = catalogue.step(row.slug)
         title = shown_title(step, low_key=low_key)
-        lines.append(f"- {title} (about {step.minutes} minutes): {STATUS_WORDS[row.status]}")
+        line = _("- %(title)s (about %(minutes)s minutes): %(status)s")
+        lines.append(
+            line % {"title": title, "minutes": step.minutes, "status": STATUS_WORDS[row.status]}
+        )
         if not low_key:
-            lines += [f"    Why: {reason}" for reason in row.reasons]
+            language = translation.get_language()
+            lines += [
+                _("    Why: %(reason)s")
+                % {"reason": shown_reason(reason, slug=row.slug, language=language)}
+                for reason in row.reasons
+            ]
     reminder = ReminderSettings.objects.filter(plan=plan).first()
     lines.append("")
     if reminder is not None and reminder.active and reminder.email:
-        lines.append(f"Weekly reminder emails go to {reminder.email}.")
+        lines.append(_("Weekly reminder emails go to %(email)s.") % {"email": reminder.email})
     else:
-        lines.append("Reminder emails are off.")
+        lines.append(_("Reminder emails are off."))
     others = [
         obj
         for obj in _tied_to(plan)
@@ -171,7 +186,8 @@ def plan_export_text(*, plan: Plan) -> str:
             name = str(obj._meta.verbose_name_plural)
             counts[name] = counts.get(name, 0) + 1
         listed = ", ".join(f"{n} {name}" for name, n in sorted(counts.items()))
-        lines.append(f"Also kept with your plan: {listed}. The full data file lists them.")
+        also = _("Also kept with your plan: %(listed)s. The full data file lists them.")
+        lines.append(also % {"listed": listed})
     return "\n".join(lines) + "\n"
 
 

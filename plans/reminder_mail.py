@@ -15,7 +15,8 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from config.emails import TemporaryMailError, is_temporary, make_message
 from plans.catalogue import get_catalogue
@@ -24,7 +25,7 @@ from plans.lowkey import PRIVATE_STEP_SUMMARY, PRIVATE_STEP_TITLE, is_private_st
 from plans.models import PlanStep, ReminderLog, ReminderSettings
 from plans.regions import localise
 from plans.reminders import MAX_PERMANENT_FAILURES, email_is_safe
-from plans.schedule import WEEKDAYS
+from plans.schedule import WEEKDAYS, WEEKDAYS_PLURAL
 
 logger = logging.getLogger(__name__)
 
@@ -61,10 +62,12 @@ def reminder_message(
     step = plain and localise(plain, region=log.plan.region, adversaries=worries)
     low_key = log.plan.low_key
     private = bool(step and low_key and is_private_step(step))
+    with translation.override(log.plan.language):
+        private_title, private_summary = gettext(PRIVATE_STEP_TITLE), gettext(PRIVATE_STEP_SUMMARY)
     context = {
         "step": step,
-        "step_title": PRIVATE_STEP_TITLE if private else (step.title if step else ""),
-        "step_summary": PRIVATE_STEP_SUMMARY if private else (step.summary if step else ""),
+        "step_title": private_title if private else (step.title if step else ""),
+        "step_summary": private_summary if private else (step.summary if step else ""),
         "no_rush": log.no_rush,
         # Someone close may see the inbox: the subject names no step.
         "careful": log.plan.someone_close_is_a_worry,
@@ -74,7 +77,9 @@ def reminder_message(
         "pause_url": _link_url(log, "pause", slug),
         "change_url": _link_url(log, "change", slug),
         "stop_url": stop_url,
+        # Lazy: the email's templates are drawn in the plan's language.
         "weekday": WEEKDAYS[reminder.weekday],
+        "weekdays": WEEKDAYS_PLURAL[reminder.weekday],
         # The wall-clock time the person chose, in their own time zone.
         "local_time": f"{reminder.local_time:%H:%M}",
     }

@@ -13,6 +13,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -30,12 +33,12 @@ class ReminderForm(forms.Form):
     weekday = forms.TypedChoiceField(
         choices=WEEKDAY_CHOICES,
         coerce=int,
-        error_messages={"invalid_choice": "Please choose a day from the list."},
+        error_messages={"invalid_choice": gettext_lazy("Please choose a day from the list.")},
     )
     local_time = forms.TimeField(
         error_messages={
-            "required": "Please choose a time, like 9:00.",
-            "invalid": "Please write the time like 9:00 or 18:30.",
+            "required": gettext_lazy("Please choose a time, like 9:00."),
+            "invalid": gettext_lazy("Please write the time like 9:00 or 18:30."),
         }
     )
     time_zone = forms.CharField(max_length=64)
@@ -43,7 +46,7 @@ class ReminderForm(forms.Form):
     def clean_time_zone(self) -> str:
         name: str = self.cleaned_data["time_zone"].strip()
         if schedule.zone_or_none(name) is None:
-            raise ValidationError("Please choose your time zone from the list.")
+            raise ValidationError(_("Please choose your time zone from the list."))
         return name
 
 
@@ -83,7 +86,7 @@ def _reminder_context(
     if reminder is not None:
         path = reverse("plans:calendar_feed", args=[plan.key, reminder.feed_key])
         feed_url = request.build_absolute_uri(path)
-    zones = list(schedule.COMMON_TIME_ZONES.items())
+    zones: list[tuple[str, str | Promise]] = list(schedule.COMMON_TIME_ZONES.items())
     chosen = form["time_zone"].value() or ""
     if chosen and chosen not in schedule.COMMON_TIME_ZONES and schedule.zone_or_none(chosen):
         zones.insert(0, (chosen, schedule.place_name(chosen)))
@@ -136,14 +139,20 @@ def reminder_settings(request: HttpRequest, key: str) -> HttpResponse:
         context = _reminder_context(request, plan, form)
         return render(request, "plans/reminders.html", context, status=400)
     if reminder.active:
-        day = schedule.WEEKDAYS[reminder.weekday]
+        text = _(
+            "Reminders are on. We will write on %(weekdays)s at %(time)s. "
+            "You can stop them at any time."
+        )
         messages.success(
             request,
-            f"Reminders are on. We will write on {day}s at {reminder.local_time:%H:%M}. "
-            "You can stop them at any time.",
+            text
+            % {
+                "weekdays": schedule.WEEKDAYS_PLURAL[reminder.weekday],
+                "time": f"{reminder.local_time:%H:%M}",
+            },
         )
     else:
-        messages.success(request, "Reminders are off. We will not email you.")
+        messages.success(request, _("Reminders are off. We will not email you."))
     return redirect("plans:reminders", key=plan.key)
 
 
@@ -153,9 +162,11 @@ def calendar_new_link(request: HttpRequest, key: str) -> HttpResponse:
     had_one = ReminderSettings.objects.filter(plan=plan).exists()
     reminders.reminder_feed_key_change(plan=plan)
     if had_one:
-        messages.success(request, "Your calendar has a new address. The old one no longer works.")
+        messages.success(
+            request, _("Your calendar has a new address. The old one no longer works.")
+        )
     else:
-        messages.success(request, "Your calendar address is ready.")
+        messages.success(request, _("Your calendar address is ready."))
     return redirect(reverse("plans:reminders", args=[plan.key]) + "#calendar")
 
 
@@ -179,10 +190,13 @@ def calendar_feed(request: HttpRequest, key: str, feed_key: str) -> HttpResponse
 # --- Links in the reminder email -------------------------------------------------
 
 ACTION_TEXT = {
-    "done": ("Did you do this week's step?", "Yes, I did it"),
-    "snooze": ("Skip this week's reminder?", "Yes, not this week"),
-    "pause": ("Take a break from reminders for four weeks?", "Yes, take a break"),
-    "change": ("Choose a new day and time", "Save the new day"),
+    "done": (gettext_lazy("Did you do this week's step?"), gettext_lazy("Yes, I did it")),
+    "snooze": (gettext_lazy("Skip this week's reminder?"), gettext_lazy("Yes, not this week")),
+    "pause": (
+        gettext_lazy("Take a break from reminders for four weeks?"),
+        gettext_lazy("Yes, take a break"),
+    ),
+    "change": (gettext_lazy("Choose a new day and time"), gettext_lazy("Save the new day")),
 }
 
 
@@ -242,13 +256,13 @@ def _do_link_action(
             services.step_mark(plan=plan, slug=action.slug, status=PlanStep.Status.DONE)
         except services.StepMarkError as error:
             return str(error)
-        return "Well done. That is one more small step behind you."
+        return _("Well done. That is one more small step behind you.")
     if action.action == "snooze":
         reminders.reminder_snooze(plan=plan, due_at=action.due_at)
-        return "That's fine. We will not remind you this week."
+        return _("That's fine. We will not remind you this week.")
     if action.action == "pause":
         reminders.reminder_pause(plan=plan)
-        return "Done. No reminders for four weeks. Then they start again by themselves."
+        return _("Done. No reminders for four weeks. Then they start again by themselves.")
     assert form is not None
     try:
         reminders.reminder_settings_update(
@@ -259,10 +273,10 @@ def _do_link_action(
         )
     except ValidationError as error:
         return " ".join(error.messages)
-    day = schedule.WEEKDAYS[form.cleaned_data["weekday"]]
-    return (
-        f"Saved. From now on, reminders come on {day}s at {form.cleaned_data['local_time']:%H:%M}."
-    )
+    return _("Saved. From now on, reminders come on %(weekdays)s at %(time)s.") % {
+        "weekdays": schedule.WEEKDAYS_PLURAL[form.cleaned_data["weekday"]],
+        "time": f"{form.cleaned_data['local_time']:%H:%M}",
+    }
 
 
 @csrf_exempt  # RFC 8058: mail programs POST here with no cookie; the signed token is the key.

@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from plans.models import Plan, PlanStep, ReminderLog, ReminderSettings, new_feed_key
 from plans.schedule import next_due_at, zone_or_none
@@ -94,16 +95,18 @@ def reminder_settings_update(
         reminder.local_time = local_time
     if time_zone is not None:
         if zone_or_none(time_zone) is None:
-            raise ValidationError({"time_zone": "Please choose your time zone from the list."})
+            raise ValidationError(
+                {"time_zone": gettext("Please choose your time zone from the list.")}
+            )
         reminder.time_zone = time_zone
     if active:
         if not email_is_safe(plan):
             raise ValidationError(
-                "You told us email may not be safe for you, so we keep reminders off."
+                gettext("You told us email may not be safe for you, so we keep reminders off.")
             )
         email = verified_email_for(plan)
         if email is None:
-            raise ValidationError("Please save your plan with your email first.")
+            raise ValidationError(gettext("Please save your plan with your email first."))
         reminder.email = email
         if not reminder.active:
             reminder.active_since = now

@@ -7,33 +7,36 @@ import datetime
 import functools
 import zoneinfo
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
 # The time zones offered first, each named as the place people know it by.
-COMMON_TIME_ZONES: dict[str, str] = {
-    "Pacific/Auckland": "New Zealand (Auckland, Wellington)",
-    "Pacific/Chatham": "New Zealand (Chatham Islands)",
-    "Australia/Sydney": "Australia (Sydney, Melbourne, Canberra)",
-    "Australia/Brisbane": "Australia (Brisbane)",
-    "Australia/Adelaide": "Australia (Adelaide)",
-    "Australia/Perth": "Australia (Perth)",
-    "Pacific/Fiji": "Fiji",
-    "Pacific/Tongatapu": "Tonga",
-    "Pacific/Apia": "Samoa",
-    "Pacific/Rarotonga": "Cook Islands",
-    "Asia/Singapore": "Singapore",
-    "Asia/Kolkata": "India",
-    "Asia/Tokyo": "Japan",
-    "Europe/London": "United Kingdom",
-    "Europe/Dublin": "Ireland",
-    "Europe/Paris": "France",
-    "Africa/Johannesburg": "South Africa",
-    "America/Toronto": "Canada (Toronto, Ottawa)",
-    "America/Vancouver": "Canada (Vancouver)",
-    "America/New_York": "United States (New York, Eastern time)",
-    "America/Chicago": "United States (Chicago, Central time)",
-    "America/Denver": "United States (Denver, Mountain time)",
-    "America/Los_Angeles": "United States (Los Angeles, Pacific time)",
-    "Pacific/Honolulu": "United States (Hawaii)",
-    "UTC": "World time (UTC)",
+COMMON_TIME_ZONES: dict[str, Promise] = {
+    "Pacific/Auckland": gettext_lazy("New Zealand (Auckland, Wellington)"),
+    "Pacific/Chatham": gettext_lazy("New Zealand (Chatham Islands)"),
+    "Australia/Sydney": gettext_lazy("Australia (Sydney, Melbourne, Canberra)"),
+    "Australia/Brisbane": gettext_lazy("Australia (Brisbane)"),
+    "Australia/Adelaide": gettext_lazy("Australia (Adelaide)"),
+    "Australia/Perth": gettext_lazy("Australia (Perth)"),
+    "Pacific/Fiji": gettext_lazy("Fiji"),
+    "Pacific/Tongatapu": gettext_lazy("Tonga"),
+    "Pacific/Apia": gettext_lazy("Samoa"),
+    "Pacific/Rarotonga": gettext_lazy("Cook Islands"),
+    "Asia/Singapore": gettext_lazy("Singapore"),
+    "Asia/Kolkata": gettext_lazy("India"),
+    "Asia/Tokyo": gettext_lazy("Japan"),
+    "Europe/London": gettext_lazy("United Kingdom"),
+    "Europe/Dublin": gettext_lazy("Ireland"),
+    "Europe/Paris": gettext_lazy("France"),
+    "Africa/Johannesburg": gettext_lazy("South Africa"),
+    "America/Toronto": gettext_lazy("Canada (Toronto, Ottawa)"),
+    "America/Vancouver": gettext_lazy("Canada (Vancouver)"),
+    "America/New_York": gettext_lazy("United States (New York, Eastern time)"),
+    "America/Chicago": gettext_lazy("United States (Chicago, Central time)"),
+    "America/Denver": gettext_lazy("United States (Denver, Mountain time)"),
+    "America/Los_Angeles": gettext_lazy("United States (Los Angeles, Pacific time)"),
+    "Pacific/Honolulu": gettext_lazy("United States (Hawaii)"),
+    "UTC": gettext_lazy("World time (UTC)"),
 }
 # Where no browser said (JavaScript off), the plan's country suggests its
 # main clock; the person can change it.
@@ -45,7 +48,26 @@ REGION_TIME_ZONES = {
     "ie": "Europe/Dublin",
     "ca": "America/Toronto",
 }
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+# Their own context: Django's "Monday" (lower case in Spanish) names days inside dates.
+WEEKDAYS = (
+    pgettext_lazy("a day in a list", "Monday"),
+    pgettext_lazy("a day in a list", "Tuesday"),
+    pgettext_lazy("a day in a list", "Wednesday"),
+    pgettext_lazy("a day in a list", "Thursday"),
+    pgettext_lazy("a day in a list", "Friday"),
+    pgettext_lazy("a day in a list", "Saturday"),
+    pgettext_lazy("a day in a list", "Sunday"),
+)
+# "Reminders come on Mondays": each day, every week.
+WEEKDAYS_PLURAL = (
+    pgettext_lazy("every week on this day", "Mondays"),
+    pgettext_lazy("every week on this day", "Tuesdays"),
+    pgettext_lazy("every week on this day", "Wednesdays"),
+    pgettext_lazy("every week on this day", "Thursdays"),
+    pgettext_lazy("every week on this day", "Fridays"),
+    pgettext_lazy("every week on this day", "Saturdays"),
+    pgettext_lazy("every week on this day", "Sundays"),
+)
 
 
 @functools.cache
@@ -56,7 +78,7 @@ def _known_zones() -> frozenset[str]:
 def place_name(zone: str) -> str:
     """A time zone as a place: "United Kingdom", or "Berlin (Europe)" for one not listed."""
     if zone in COMMON_TIME_ZONES:
-        return COMMON_TIME_ZONES[zone]
+        return str(COMMON_TIME_ZONES[zone])
     area, _, city = zone.partition("/")
     city = city.rsplit("/", 1)[-1].replace("_", " ")
     return f"{city} ({area.replace('_', ' ')})" if city else zone

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from personas import catalogue as persona_catalogue
@@ -205,17 +206,17 @@ def step_mark(*, plan: Plan, slug: str, status: str) -> None:
     marked step written together with the steps the re-flow moved.
     """
     if status not in {PlanStep.Status.DONE, PlanStep.Status.NOT_NOW, PlanStep.Status.ALREADY}:
-        raise StepMarkError("That choice did not work. Please try one of the buttons again.")
+        raise StepMarkError(_("That choice did not work. Please try one of the buttons again."))
     _plan_changed(plan)  # first: the plan's lock orders changes to one plan
     steps = list(plan.steps.all())
     marked = next((s for s in steps if s.slug == slug), None)
     # Raising undoes the plan's stamp: nothing is changed.
     if marked is None:
         raise StepMarkError(
-            "That step is not in your plan any more. Here is your plan as it is now."
+            _("That step is not in your plan any more. Here is your plan as it is now.")
         )
     if marked.is_closed and status == PlanStep.Status.NOT_NOW:
-        raise StepMarkError("That step is already ticked off, so there is nothing to move.")
+        raise StepMarkError(_("That step is already ticked off, so there is nothing to move."))
     marked.status, marked.status_changed_at = status, timezone.now()
     not_before = {}
     if status == PlanStep.Status.NOT_NOW:
@@ -275,6 +276,6 @@ class RegionError(ValueError):
 def plan_set_region(*, plan: Plan, region: str) -> None:
     """Which country's helplines the steps name. The stamp moves: pages and prints redraw."""
     if region not in get_regions().regions:
-        raise RegionError("Please pick one of the countries in the list.")
+        raise RegionError(_("Please pick one of the countries in the list."))
     Plan.objects.filter(pk=plan.pk).update(region=region, updated_at=timezone.now())
     plan.region = region

@@ -5,8 +5,6 @@ plan's main card is swapped in place. Every view that takes a key checks
 access in one place: _get_plan_for_request.
 """
 
-from dataclasses import dataclass
-from itertools import groupby
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -15,6 +13,8 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -23,19 +23,17 @@ from config import ratelimit
 from config.htmx import HtmxHttpRequest
 from personas import catalogue as persona_catalogue
 from personas.views import chosen_match, clear_assessment, session_answers, session_profile
-from plans import codes, hooks, languages, makers, offers, privacy, regions, services
-from plans.catalogue import HowTo, Step, get_catalogue
+from plans import codes, hooks, languages, makers, privacy, regions, services
+from plans.catalogue import get_catalogue
 from plans.models import Plan, PlanStep, ReminderSettings
+from plans.plan_card import plan_context as _plan_context
 
-# The plan card's parts kept drawn ({% cache %} in plans/_progress.html), keyed
-# on the plan's stamp: a change to the plan draws them again at once.
-FRAGMENT_SECONDS = 60 * 60
-PDF_WAIT_TEXT = "We have made a lot of printable plans in the last minute."
-PDF_BUSY_TEXT = "We are busy making other printable plans right now."
+PDF_WAIT_TEXT = gettext_lazy("We have made a lot of printable plans in the last minute.")
+PDF_BUSY_TEXT = gettext_lazy("We are busy making other printable plans right now.")
 MARK_MESSAGES = {
-    PlanStep.Status.DONE: "Well done. That is one more small step behind you.",
-    PlanStep.Status.NOT_NOW: "That's fine. We moved it to a later week.",
-    PlanStep.Status.ALREADY: "Great, you already do that. We took it off your list.",
+    PlanStep.Status.DONE: gettext_lazy("Well done. That is one more small step behind you."),
+    PlanStep.Status.NOT_NOW: gettext_lazy("That's fine. We moved it to a later week."),
+    PlanStep.Status.ALREADY: gettext_lazy("Great, you already do that. We took it off your list."),
 }
 
 
@@ -52,72 +50,6 @@ def _get_plan_for_request(request: HttpRequest, key: str) -> Plan:
     return plan
 
 
-@dataclass(frozen=True)
-class ShownStep:
-    row: PlanStep
-    step: Step
-    # The how-to texts, for this week's steps only: the weeks ahead show
-    # titles and summaries.
-    own_how_tos: tuple[HowTo, ...] = ()
-    other_how_tos: tuple[HowTo, ...] = ()
-
-
-@dataclass(frozen=True)
-class ShownWeek:
-    number: int
-    steps: tuple[ShownStep, ...]
-
-
-def _plan_context(request: HttpRequest, plan: Plan) -> dict[str, object]:
-    """The plan card: the whole page's main part, and what htmx swaps after a tick."""
-    catalogue = get_catalogue(translation.get_language())
-    devices = plan.profile.get("devices", [])
-    rows = list(plan.steps.all())
-    worries = plan.profile.get("adversaries") or ()
-
-    def step_for(row: PlanStep) -> Step:
-        return regions.localise(catalogue.step(row.slug), region=plan.region, adversaries=worries)
-
-    pending = [ShownStep(r, step_for(r)) for r in rows if r.is_pending]
-    closed = [ShownStep(r, step_for(r)) for r in rows if r.is_closed]
-    weeks = [
-        ShownWeek(number, tuple(steps))
-        for number, steps in groupby(pending, key=lambda s: s.row.week)
-    ]
-    this_week = [
-        ShownStep(s.row, s.step, *s.step.how_tos_for(devices))
-        for s in (weeks[0].steps if weeks else ())
-    ]
-    persona = persona_catalogue.get_catalogue(translation.get_language()).personas.get(plan.persona)
-    is_owner = makers.is_plan_owner(request, plan)
-    return {
-        "plan": plan,
-        "persona": persona,
-        "this_week": this_week[0] if this_week else None,
-        "also_this_week": this_week[1:],
-        "weeks_ahead": weeks[1:],
-        # Called by the template only when the kept fragment is drawn again.
-        "when_ready": lambda: offers.when_ready(plan, rows),
-        "done": [s for s in closed if s.row.status == PlanStep.Status.DONE],
-        "already": [s for s in closed if s.row.status == PlanStep.Status.ALREADY],
-        "done_count": len(closed),
-        "total_count": len(rows),
-        "is_owner": is_owner,
-        "may_manage": makers.may_manage(request, plan),
-        "has_code_access": codes.has_access(request, plan),
-        # A saved plan's settings are its owner's to change.
-        "can_change": makers.may_manage(request, plan),
-        # Back from signing in to save: offer the Save button first.
-        "saving": request.GET.get("saving") == "1" and plan.owner_id is None,
-        "careful": plan.someone_close_is_a_worry,
-        "low_key": plan.low_key,
-        "region": regions.get_regions().get(plan.region),
-        "region_choices": regions.get_regions().choices(),
-        "catalogue_version": catalogue.version,
-        "fragment_seconds": FRAGMENT_SECONDS,
-    }
-
-
 @require_POST
 def create(request: HttpRequest) -> HttpResponse:
     profile = session_profile(request)
@@ -125,9 +57,9 @@ def create(request: HttpRequest) -> HttpResponse:
         # Back after "Build my plan", and pressed again: the plan is made already.
         made = makers.last_made(request)
         if made is not None and not session_answers(request):
-            messages.info(request, "You answered these questions already. Here is your plan.")
+            messages.info(request, _("You answered these questions already. Here is your plan."))
             return redirect(made)
-        messages.info(request, "We need a few more answers before we can make your plan.")
+        messages.info(request, _("We need a few more answers before we can make your plan."))
         return redirect("personas:start")
     match = chosen_match(request, profile, persona_catalogue.get_catalogue())
     owner = request.user if request.user.is_authenticated else None
@@ -145,14 +77,18 @@ def create(request: HttpRequest) -> HttpResponse:
     if plan.leave_no_trace:
         messages.success(
             request,
-            "Your plan is ready. To come back to it without leaving a trace on this device, "
-            "get a plan code below.",
+            _(
+                "Your plan is ready. To come back to it without leaving a trace on this device, "
+                "get a plan code below."
+            ),
         )
     else:
         messages.success(
             request,
-            "Your plan is ready. This page has its own private address: bookmark it, "
-            "or save it with your email, to come back later.",
+            _(
+                "Your plan is ready. This page has its own private address: bookmark it, "
+                "or save it with your email, to come back later."
+            ),
         )
     # A generic hook: another app may ask to see the new plan first (a URL name taking the key).
     after_plan_url_name = request.session.pop("after_plan_url_name", None)
@@ -192,7 +128,7 @@ def _worked_check(plan: Plan, slug: str) -> str:
         return ""
     worries = plan.profile.get("adversaries") or ()
     step = regions.localise(step, region=plan.region, adversaries=worries)
-    return translation.gettext("How to tell it worked: %(check)s") % {"check": step.check}
+    return _("How to tell it worked: %(check)s") % {"check": step.check}
 
 
 @require_POST
@@ -206,7 +142,7 @@ def mark(request: HtmxHttpRequest, key: str, slug: str) -> HttpResponse:
         celebration = ""
         messages.error(request, str(error))
     else:
-        celebration = MARK_MESSAGES[PlanStep.Status(status)]
+        celebration = str(MARK_MESSAGES[PlanStep.Status(status)])
         if status == PlanStep.Status.DONE:
             worked_check = _worked_check(plan, slug)
         if not request.htmx:
@@ -226,7 +162,8 @@ def slow_down(request: HttpRequest, key: str) -> HttpResponse:
     plan = _get_plan_for_request(request, key)
     services.plan_slow_down(plan=plan)
     messages.success(
-        request, "That's fine. From now on your plan has one small step a week, and fewer minutes."
+        request,
+        _("That's fine. From now on your plan has one small step a week, and fewer minutes."),
     )
     return redirect(plan)
 
@@ -238,22 +175,24 @@ def save(request: HttpRequest, key: str) -> HttpResponse:
         # A link is not proof of whose plan it is: only its maker may save it.
         messages.error(
             request,
-            "Only the person who made this plan can save it. "
-            "They can save it on the phone or computer they made it on.",
+            _(
+                "Only the person who made this plan can save it. "
+                "They can save it on the phone or computer they made it on."
+            ),
         )
         return redirect(plan)
     if not request.user.is_authenticated:
         # The sign-in email that follows is low-key too (accounts/adapter.py).
         request.session["low_key_mail"] = plan.low_key
         messages.info(
-            request, "Sign in with your email to save your plan. We will send you a code."
+            request, _("Sign in with your email to save your plan. We will send you a code.")
         )
         back = f"{plan.get_absolute_url()}?saving=1"
         return redirect(f"{reverse('account_login')}?{urlencode({'next': back})}")
     if services.plan_attach(plan=plan, user=request.user):
-        messages.success(request, "Your plan is saved. You can find it under My plans.")
+        messages.success(request, _("Your plan is saved. You can find it under My plans."))
     else:
-        messages.error(request, "This plan is saved to another account, so we left it as it is.")
+        messages.error(request, _("This plan is saved to another account, so we left it as it is."))
     return redirect(plan)
 
 
@@ -267,19 +206,27 @@ def set_link(request: HttpRequest, key: str) -> HttpResponse:
         raise Http404("No such plan")
     choice = request.POST.get("enabled")
     if choice not in {"on", "off"}:
-        messages.error(request, "That did not work. Please use the button again.")
+        messages.error(request, _("That did not work. Please use the button again."))
         return redirect(plan)
     enabled = choice == "on"
     services.plan_set_link(plan=plan, enabled=enabled)
     if enabled:
-        messages.success(request, "The private link works again.")
+        messages.success(request, _("The private link works again."))
     else:
-        messages.success(
-            request,
-            "The private link is off. Only you can open this plan now, "
-            + ("when you are signed in." if is_owner else "with your plan code.")
-            + " If you added your plan to a calendar, get its new address on the reminders page.",
+        text = (
+            _(
+                "The private link is off. Only you can open this plan now, when you are signed "
+                "in. If you added your plan to a calendar, get its new address on the "
+                "reminders page."
+            )
+            if is_owner
+            else _(
+                "The private link is off. Only you can open this plan now, with your plan "
+                "code. If you added your plan to a calendar, get its new address on the "
+                "reminders page."
+            )
         )
+        messages.success(request, text)
     return redirect(plan)
 
 
@@ -289,13 +236,13 @@ def set_low_key(request: HttpRequest, key: str) -> HttpResponse:
     plan = _get_plan_for_maker(request, key)
     choice = request.POST.get("low_key")
     if choice not in {"on", "off"}:
-        messages.error(request, "That did not work. Please use the button again.")
+        messages.error(request, _("That did not work. Please use the button again."))
         return redirect(plan)
     services.plan_set_low_key(plan=plan, on=choice == "on")
     if plan.low_key:
-        messages.success(request, "Low-key mode is on. Your plan now uses plain, neutral words.")
+        messages.success(request, _("Low-key mode is on. Your plan now uses plain, neutral words."))
     else:
-        messages.success(request, "Low-key mode is off. Your plan shows every step by name.")
+        messages.success(request, _("Low-key mode is off. Your plan shows every step by name."))
     return redirect(f"{plan.get_absolute_url()}#low-key")
 
 
@@ -308,7 +255,9 @@ def set_region(request: HttpRequest, key: str) -> HttpResponse:
         messages.error(request, str(error))
     else:
         name = regions.get_regions().get(plan.region).name
-        messages.success(request, f"Your steps now name the helplines for {name}.")
+        messages.success(
+            request, _("Your steps now name the helplines for %(name)s.") % {"name": name}
+        )
     return redirect(f"{plan.get_absolute_url()}#region")
 
 
@@ -335,7 +284,7 @@ def delete(request: HttpRequest, key: str) -> HttpResponse:
     plan = _get_plan_for_maker(request, key)
     if request.method == "POST":
         if request.POST.get("confirm") != "yes":
-            messages.error(request, "Tick the box to say you are sure, then press Delete.")
+            messages.error(request, _("Tick the box to say you are sure, then press Delete."))
             return redirect("plans:delete", key=plan.key)
         privacy.plan_delete(plan=plan)
         return redirect("plans:deleted")
@@ -386,10 +335,10 @@ def plan_pdf(request: HttpRequest, key: str) -> HttpResponse:
     content = pdf_cache.plan_pdf_cached(plan=plan, options=options, mentor=mentor)
     if content is None:
         if not pdf_limits.pdf_render_allowed(request=request, plan=plan):
-            return ratelimit.too_many(request, what=PDF_WAIT_TEXT)
+            return ratelimit.too_many(request, what=str(PDF_WAIT_TEXT))
         with pdf_limits.pdf_render_slot() as free:
             if not free:
-                return ratelimit.too_many(request, seconds=10, what=PDF_BUSY_TEXT)
+                return ratelimit.too_many(request, seconds=10, what=str(PDF_BUSY_TEXT))
             content = pdf_cache.plan_pdf_render_and_keep(plan=plan, options=options, mentor=mentor)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{pdf.FILENAME}"'
