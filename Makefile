@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
-# Debian packages the test suite drives: the browser, the PDF renderer, the
+# Debian packages the tests and the browser benchmark drive: the browser, the PDF renderer, the
 # load balancer of the rolling-restart test, and gettext (xgettext), with
 # which a test checks that the .po files hold every string of the code.
 TEST_DEBIAN_PACKAGES := chromium poppler-utils haproxy gettext
@@ -78,7 +78,8 @@ test: $(VENV)/.stamp-dev check-system-packages | var
 	DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	  $(BIN)/pytest $(PYTEST_ARGS)
 
-bench: $(VENV)/.stamp-dev | var
+# The browser benchmark drives the same Debian Chromium as the tests.
+bench: $(VENV)/.stamp-dev check-system-packages | var
 	$(PY) bench/run_all.py
 
 clean:
