@@ -393,8 +393,8 @@ LOGGING = {
 
 # --- Product --------------------------------------------------------------
 
-# Who runs the service and how to reach them (footer, privacy, accessibility).
-SERVICE_OPERATOR = env.str("SERVICE_OPERATOR", default="the Little Steps volunteers")
+# Who runs the service, how to reach them (unset: config/context_processors.py).
+SERVICE_OPERATOR = env.str("SERVICE_OPERATOR", default="")
 CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="hello@localhost")
 # Fresh PDFs a minute per client and per plan, and at once per process (plans/pdf_limits.py).
 PDF_RENDERS_PER_MINUTE = env.int("PDF_RENDERS_PER_MINUTE", default=6)
