@@ -3,7 +3,7 @@
 from typing import Any
 
 from django import forms
-from django.utils.functional import lazy
+from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy
 
 from mentors.models import INVITE_MAX_USES, NUDGE_MAX_LENGTH
@@ -13,7 +13,7 @@ from mentors.services import INVITE_DEFAULT_DAYS, INVITE_MAX_DAYS
 OWN_WORDS = "own"
 
 
-def _filled(text: str, values: dict[str, Any]) -> str:
+def _filled(text: str | Promise, values: dict[str, Any]) -> str:
     return str(text) % values
 
 

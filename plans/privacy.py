@@ -22,7 +22,8 @@ from django.core import serializers
 from django.core.cache import cache, caches
 from django.core.cache.utils import make_template_fragment_key
 from django.db import router, transaction
-from django.utils import dateformat, timezone, translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -80,13 +81,15 @@ def _plan_cache_forget(plan: Plan) -> None:
 
     cache.delete_many(pdf_cache.plan_pdf_cache_keys(plan=plan))
     # Kept in each language the plan was read in.
-    versions = [get_catalogue(code).version for code, _name in settings.LANGUAGES]
+    languages = [(get_catalogue(code).version, code) for code, _name in settings.LANGUAGES]
     caches["fragments"].delete_many(
         [
             # As plans/_progress.html keys them.
-            make_template_fragment_key("plan-weeks-ahead", [plan.pk, plan.updated_at, c, version])
+            make_template_fragment_key(
+                "plan-weeks-ahead", [plan.pk, plan.updated_at, c, version, code]
+            )
             for c in (False, True)
-            for version in versions
+            for version, code in languages
         ]
     )
 
@@ -109,7 +112,7 @@ STATUS_WORDS: dict[str, str | Promise] = {
 
 def _day(value: datetime.date) -> str:
     """A date as the plan page writes it, with the month in the reader's language."""
-    return dateformat.format(value, _("j F Y"))
+    return date_format(value, "DATE_FORMAT")
 
 
 def plan_export_text(*, plan: Plan) -> str:
