@@ -85,8 +85,10 @@ def plan_context(request: HttpRequest, plan: Plan) -> dict[str, object]:
         "saving": request.GET.get("saving") == "1" and plan.owner_id is None,
         "careful": plan.someone_close_is_a_worry,
         "low_key": plan.low_key,
-        "region": regions.get_regions().get(plan.region),
-        "region_choices": regions.get_regions().choices(),
+        "region": regions.get_regions(language).get(plan.region),
+        "region_choices": regions.get_regions(language).choices(),
+        # The kept weeks ahead, per language: the site's words are in them too.
         "catalogue_version": catalogue.version,
+        "language": language,
         "fragment_seconds": FRAGMENT_SECONDS,
     }

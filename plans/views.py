@@ -254,7 +254,7 @@ def set_region(request: HttpRequest, key: str) -> HttpResponse:
     except services.RegionError as error:
         messages.error(request, str(error))
     else:
-        name = regions.get_regions().get(plan.region).name
+        name = regions.get_regions(translation.get_language()).get(plan.region).name
         messages.success(
             request, _("Your steps now name the helplines for %(name)s.") % {"name": name}
         )

@@ -30,7 +30,7 @@ def cached_pdfs(plan: Plan) -> int:
 def cached_weeks_ahead(plan: Plan) -> bool:
     key = make_template_fragment_key(
         "plan-weeks-ahead",
-        [plan.pk, plan.updated_at, plan.someone_close_is_a_worry, get_catalogue().version],
+        [plan.pk, plan.updated_at, plan.someone_close_is_a_worry, get_catalogue().version, "en"],
     )
     return caches["fragments"].get(key) is not None
 
