@@ -33,6 +33,18 @@ def _caches_of_its_own(settings):
     fresh_caches(settings)
 
 
+@pytest.fixture(autouse=True)
+def _starts_in_english():
+    # The test client's requests run LocaleMiddleware in this thread, and the
+    # language it turns on stays on after them (a server's next request sets
+    # its own): each test starts in the site's language, as a new request does.
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
 @pytest.fixture(scope="session")
 def redis_url() -> str:
     """The real Redis; skipped with a reason on a laptop without it, a failure in CI."""

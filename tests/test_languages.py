@@ -1,6 +1,7 @@
 """Spanish, as a person meets it: pages, the switcher, the plan's language, emails."""
 
 import datetime
+import io
 import re
 import shutil
 
@@ -8,11 +9,14 @@ import pytest
 import yaml
 from django.test import Client
 from django.utils import timezone, translation
+from django.utils.html import strip_tags
+from pypdf import PdfReader
 
 from plans import feed, pdf, reminder_mail
 from plans.catalogue import get_catalogue
 from plans.models import Plan, ReminderLog, ReminderSettings
 from tests.factories import build_plan_in, make_plan
+from tests.helpers import english_words
 
 SPANISH = {"HTTP_ACCEPT_LANGUAGE": "es"}
 # A step of the plans below, shown as if it had no Spanish texts yet.
@@ -155,7 +159,13 @@ def test_a_spanish_plans_reminder_is_written_in_spanish_whatever_the_workers_lan
             log=log, reminder=reminder, slug="phone-screen-lock"
         )
     assert message.subject == "Tu pequeño paso de esta semana: Pon un bloqueo en tu teléfono"
-    assert '<html lang="es">' in message.alternatives[0][0]
+    html = message.alternatives[0][0]
+    assert '<html lang="es">' in html
+    # Every word of it is Spanish: the text body, the HTML one and the subject.
+    assert english_words(message.subject) == []
+    assert english_words(message.body) == [], message.body
+    assert english_words(strip_tags(html)) == []
+    assert get_catalogue("es").step("phone-screen-lock").summary in message.body
 
 
 @pytest.mark.django_db
@@ -176,9 +186,20 @@ def test_the_calendar_and_the_printed_plan_use_the_plans_language():
     plan.steps.filter(slug="phone-screen-lock").update(week=1)
     calendar = feed.calendar_feed(plan=plan).decode().replace("\r\n ", "")
     assert "Pon un bloqueo en tu teléfono" in calendar
+    texts = [
+        line.split(":", 1)[1].replace("\\n", " ").replace("\\", "")
+        for line in calendar.splitlines()
+        if line.startswith(("SUMMARY", "DESCRIPTION", "X-WR-CALNAME", "X-WR-CALDESC"))
+    ]
+    assert texts
+    assert english_words(" ".join(texts)) == [], texts
     html = pdf.plan_pdf_html(plan=plan, options=pdf.PrintOptions("a4", False, False))
     assert '<html lang="es">' in html
-    assert "marzo" in html  # the start date's month, in Spanish
+    assert "1 de marzo de 2027" in html  # the start date, as Spanish says it
+    printed = PdfReader(io.BytesIO(pdf.html_to_pdf(html)))
+    text = " ".join(" ".join(page.extract_text().split()) for page in printed.pages)
+    assert "Pon un bloqueo en tu teléfono" in text
+    assert english_words(text) == [], sorted(set(english_words(text)))
 
 
 def test_dates_read_in_each_languages_own_order():

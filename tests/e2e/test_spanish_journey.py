@@ -1,0 +1,169 @@
+"""The core journey in Spanish, as a browser set to Spanish meets it: landing,
+the questions, the persona, the plan, a tick, the printed plan and the
+reminders page, with JavaScript on and off.
+
+Every page must say lang="es" and hold no English outside the parts marked
+lang="en" (the switcher's "English", a text not yet translated). English is
+found by its commonest small words, which Spanish never uses; a menu name
+quoted in brackets, as a phone may show it in English, is left out.
+"""
+
+import io
+from html.parser import HTMLParser
+
+import pytest
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from plans.catalogue import get_catalogue
+from plans.models import Plan
+from tests.e2e.axe import assert_accessible
+from tests.helpers import english_words
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+# Attributes a person hears or sees as words.
+READ_ATTRIBUTES = ("aria-label", "alt", "title", "placeholder")
+
+# A builder's answers (tests/e2e/test_assessment.py's Bruce), by value.
+ANSWERS = {
+    "devices": ["android"],
+    "confidence": ["1"],
+    "habits": ["not_sure"],
+    "visibility": ["public"],
+    "worries": ["scammers", "thieves"],
+    "time": ["10"],
+    "starting-point": ["unsure"],
+}
+
+
+class _Words(HTMLParser):
+    """The words of a page outside script, style and anything marked lang="en"."""
+
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[bool] = []  # per open element: is it (inside) English or code?
+        self.words: list[str] = []
+
+    def _skipped(self) -> bool:
+        return bool(self.stack) and self.stack[-1]
+
+    def handle_starttag(self, tag, attrs):
+        values = dict(attrs)
+        lang = values.get("lang") or ""
+        skipped = self._skipped() or tag in ("script", "style") or lang.startswith("en")
+        if not skipped:
+            self.words.extend(values[name] for name in READ_ATTRIBUTES if values.get(name))
+            if tag == "input" and values.get("type") in ("submit", "button"):
+                self.words.append(values.get("value") or "")
+        if tag not in self.VOID:
+            self.stack.append(skipped)
+
+    def handle_endtag(self, tag):
+        if tag not in self.VOID and self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data):
+        if not self._skipped() and data.strip():
+            self.words.append(data)
+
+
+def english_on(page) -> list[str]:
+    parser = _Words()
+    parser.feed(page.content())
+    found = []
+    for text in [page.title(), *parser.words]:
+        if english_words(text):
+            found.append(" ".join(text.split()))
+    return found
+
+
+def assert_in_spanish(page, *, javascript: bool) -> None:
+    assert page.locator("html").get_attribute("lang") == "es", page.url
+    english = english_on(page)
+    assert not english, f"English on {page.url}:\n" + "\n".join(english[:20])
+    if javascript:  # axe runs as a script in the page
+        assert_accessible(page)
+
+
+def printed_plan(page) -> str:
+    printed = []
+
+    def keep_a_copy(route):  # the browser's own request, read on its way back
+        answer = route.fetch()
+        printed.append(answer.body())
+        route.fulfill(response=answer)
+
+    page.route("**/plan.pdf?*", keep_a_copy)
+    page.get_by_role("button", name="Imprimir mi plan").click()
+    for _ in range(200):  # up to 20 s for the PDF to be drawn
+        if printed:
+            break
+        page.wait_for_timeout(100)
+    assert printed, "no PDF came back"
+    reader = PdfReader(io.BytesIO(printed[0]))
+    return " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+
+
+@pytest.mark.parametrize(
+    ("javascript", "width"),
+    [(True, 375), (True, 1280), (False, 375)],
+    ids=["javascript-375", "javascript-1280", "no-javascript-375"],
+)
+def test_a_spanish_speaker_goes_from_the_landing_page_to_a_ticked_plan(
+    browser, live_server, javascript, width
+):
+    context = browser.new_context(
+        viewport={"width": width, "height": 900},
+        base_url=live_server.url,
+        java_script_enabled=javascript,
+        locale="es-MX",  # the browser asks for Spanish: Accept-Language es-MX
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+
+    page.goto("/")
+    assert_in_spanish(page, javascript=javascript)
+    page.get_by_role("link", name="Empezar", exact=True).click()
+
+    for number, (slug, values) in enumerate(ANSWERS.items(), start=1):
+        page.wait_for_url(f"**/start/{slug}/")
+        expect(page.locator(".progress")).to_have_text(f"Pregunta {number} de 7")
+        assert_in_spanish(page, javascript=javascript and number in (1, 4))
+        for value in values:
+            page.locator(f"input[name=answer][value='{value}']").check()
+        page.get_by_role("button", name="Siguiente").click()
+
+    page.wait_for_url("**/people-like-you/")
+    expect(page.locator("h1")).to_have_text("Personas como tú")
+    assert_in_spanish(page, javascript=javascript)
+    page.get_by_role("button", name="Crear mi plan").click()
+
+    page.wait_for_url("**/p/*/")
+    expect(page.locator("h1")).to_have_text("Tu plan")
+    assert_in_spanish(page, javascript=javascript)
+    plan = Plan.objects.get()
+    assert plan.language == "es"
+    first = plan.steps.get(week=1)
+    spanish = get_catalogue("es").step(first.slug)
+    expect(page.locator(".this-week")).to_contain_text(spanish.title)
+
+    page.locator(".this-week").get_by_role("button", name="Hecho").click()
+    expect(page.get_by_text(f"Cómo saber que funcionó: {spanish.check}")).to_be_visible()
+    assert_in_spanish(page, javascript=javascript)
+    first.refresh_from_db()
+    assert first.status == "done"
+
+    text = printed_plan(page)
+    assert " ".join(spanish.title.split()) in text
+    assert "Semana 1" in text
+    found = english_words(text)
+    assert not found, f"English in the printed plan: {sorted(set(found))}"
+
+    page.goto(plan.get_absolute_url())
+    page.get_by_role("link", name="Recibe un recordatorio amable cada semana").click()
+    page.wait_for_url(f"**/p/{plan.key}/reminders/")
+    assert_in_spanish(page, javascript=javascript)
+    context.close()
