@@ -32,6 +32,7 @@ def test_every_region_holds_every_fact_with_a_source_and_a_review_date():
         ("en-AU,en;q=0.9", "au"),
         ("en-GB", "uk"),
         ("en-US,en;q=0.8", "us"),
+        ("es-US,es;q=0.9", "us"),
         ("ga-IE, en-IE;q=0.8", "ie"),
         ("fr-CA", "ca"),
         ("en-NZ", "nz"),
