@@ -8,6 +8,7 @@ from pathlib import Path
 
 import polib
 import pytest
+import yaml
 from django.core.management import call_command
 from django.utils import translation
 
@@ -15,7 +16,7 @@ from personas import catalogue as persona_catalogue
 from personas import catalogue_languages as persona_languages
 from personas.schema import ContentError
 from plans import catalogue as step_catalogue
-from plans import catalogue_languages, language_rules, regions
+from plans import catalogue_languages, language_rules, regions, translation_sources
 from plans.ui_translations import compile_all, ui_status
 from tests.test_content import _copy_content, _edit
 
@@ -209,3 +210,52 @@ def test_spanish_content_is_complete_down_to_every_region(capsys):
     for name, (done, whole) in counts.items():
         assert done == whole, f"{name}: {whole - done} texts still in English"
         assert f"{name}: {done}/{whole}" in out
+
+
+def test_no_spanish_step_text_was_made_from_an_english_that_has_changed_since():
+    english = step_catalogue.load()
+    spanish = catalogue_languages.translate(english, "es")
+    changed = translation_sources.changed_since(
+        english, spanish, translation_sources.sources_file("es")
+    )
+    assert changed == [], (
+        "the English of these changed after they were translated: check the Spanish, "
+        "then run `manage.py translation stamp es`"
+    )
+
+
+def test_an_english_fix_marks_its_translation_to_check_until_it_is_stamped(tmp_path, capsys):
+    content = _copy_content(tmp_path)
+    _edit(
+        content / "steps" / "device.yaml",
+        "2. Tap Face ID & Passcode (or Touch ID & Passcode).",
+        "2. Scroll down and tap Face ID & Passcode (or Touch ID & Passcode).",
+    )
+    # The old English's fingerprints, as they were recorded before the fix.
+    shutil.copy(translation_sources.sources_file("es"), content / "es")
+    english = step_catalogue.load(content)
+    spanish = catalogue_languages.translate(english, "es")
+    file = translation_sources.sources_file("es", content)
+
+    assert translation_sources.changed_since(english, spanish, file) == [
+        ("phone-screen-lock", "platforms.iphone.how")
+    ]
+    # A change of spaces or line breaks alone is not a change of words.
+    _edit(content / "steps" / "device.yaml", "    why: Your phone", "    why:  Your phone")
+    english = step_catalogue.load(content)
+    assert len(translation_sources.changed_since(english, spanish, file)) == 1
+
+    translation_sources.stamp(english, spanish, file)
+    assert translation_sources.changed_since(english, spanish, file) == []
+
+
+def test_translation_status_lists_the_texts_to_check(tmp_path, capsys, monkeypatch):
+    file = tmp_path / "translated-from.yaml"
+    recorded = translation_sources.recorded(translation_sources.sources_file("es"))
+    recorded["phone-screen-lock"]["title"] = "0000000000"  # made from another English
+    file.write_text(yaml.safe_dump({"steps": recorded}))
+    monkeypatch.setattr(translation_sources, "sources_file", lambda language: file)
+    call_command("translation", "status")
+    out = capsys.readouterr().out
+    assert "  step texts whose English changed since: 1\n    check: phone-screen-lock title" in out
+    assert "(then: manage.py translation stamp es)" in out
