@@ -214,3 +214,21 @@ def test_dates_read_in_each_languages_own_order():
     with translation.override("es"):
         assert date_format(day, "DATE_FORMAT") == "3 de marzo de 2027"
         assert weekday_and_date(day) == "miércoles 3 de marzo"
+
+
+@pytest.mark.django_db
+def test_a_helpers_note_to_a_spanish_plan_comes_in_spanish_around_the_helpers_words():
+    from mentors import services as mentor_services
+    from mentors.models import Nudge
+    from tests.test_mentors_helpers import make_mentor, make_mentorship
+
+    plan = make_plan(language="es")
+    mentorship = make_mentorship(make_mentor(name="Aroha"), plan)
+    mentor_services.nudge_send(mentorship=mentorship, message="¡Tú puedes!")
+    with translation.override("en"):  # a worker's own language does not matter
+        message = mentor_services._nudge_message(nudge=Nudge.objects.get(), to="ana@example.org")
+    assert "Aroha" in message.subject
+    assert english_words(message.subject) == []
+    assert "¡Tú puedes!" in message.body
+    assert english_words(message.body) == [], message.body
+    assert english_words(strip_tags(message.alternatives[0][0])) == []
