@@ -4,6 +4,7 @@ import subprocess
 import time
 import uuid
 from collections.abc import Callable
+from html.parser import HTMLParser
 from pathlib import Path
 
 
@@ -71,7 +72,7 @@ def fresh_caches(settings) -> None:
 ENGLISH_WORDS = re.compile(
     r"\b(the|and|your|you|with|this|that|what|when|week|next|back|print|start|help|"
     r"sign|not|now|more|how|here|page|for|of|to|is|are|it|we|our|my|will|can|"
-    r"get|see|if|or|at|by|from|have|has|they|all|done|step)\b",
+    r"get|see|if|or|at|by|from|have|they|all|done|step)\b",
     re.IGNORECASE,
 )
 
@@ -81,3 +82,52 @@ def english_words(text: str) -> list[str]:
     text = re.sub(r"https?://\S+|\S+@\S+", "", text.replace("Little Steps", ""))
     text = re.sub(r"\([^)]*\)", "", text)
     return ENGLISH_WORDS.findall(text)
+
+
+# Attributes a person hears or sees as words.
+READ_ATTRIBUTES = ("aria-label", "alt", "title", "placeholder")
+
+
+class _Words(HTMLParser):
+    """The words of a page outside script, style and anything marked lang="en"."""
+
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[bool] = []  # per open element: is it (inside) English or code?
+        self.words: list[str] = []
+
+    def _skipped(self) -> bool:
+        return bool(self.stack) and self.stack[-1]
+
+    def handle_starttag(self, tag, attrs):
+        values = dict(attrs)
+        lang = values.get("lang") or ""
+        skipped = self._skipped() or tag in ("script", "style") or lang.startswith("en")
+        if not skipped:
+            self.words.extend(values[name] for name in READ_ATTRIBUTES if values.get(name))
+            if tag == "input" and values.get("type") in ("submit", "button"):
+                self.words.append(values.get("value") or "")
+        if tag not in self.VOID:
+            self.stack.append(skipped)
+
+    def handle_endtag(self, tag):
+        if tag not in self.VOID and self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data):
+        if not self._skipped() and data.strip():
+            self.words.append(data)
+
+
+def words_outside_english(html: str) -> list[str]:
+    """A page's texts (and read attributes) outside script, style and lang="en" parts."""
+    parser = _Words()
+    parser.feed(html)
+    return parser.words
+
+
+def english_texts(texts: list[str]) -> list[str]:
+    """Those of the texts that hold English words, each on one line."""
+    return [" ".join(text.split()) for text in texts if english_words(text)]

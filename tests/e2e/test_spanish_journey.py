@@ -9,7 +9,6 @@ quoted in brackets, as a phone may show it in English, is left out.
 """
 
 import io
-from html.parser import HTMLParser
 
 import pytest
 from playwright.sync_api import expect
@@ -18,12 +17,10 @@ from pypdf import PdfReader
 from plans.catalogue import get_catalogue
 from plans.models import Plan
 from tests.e2e.axe import assert_accessible
-from tests.helpers import english_words
+from tests.helpers import english_texts, english_words, words_outside_english
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-# Attributes a person hears or sees as words.
-READ_ATTRIBUTES = ("aria-label", "alt", "title", "placeholder")
 
 # A builder's answers (tests/e2e/test_assessment.py's Bruce), by value.
 ANSWERS = {
@@ -37,47 +34,8 @@ ANSWERS = {
 }
 
 
-class _Words(HTMLParser):
-    """The words of a page outside script, style and anything marked lang="en"."""
-
-    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.stack: list[bool] = []  # per open element: is it (inside) English or code?
-        self.words: list[str] = []
-
-    def _skipped(self) -> bool:
-        return bool(self.stack) and self.stack[-1]
-
-    def handle_starttag(self, tag, attrs):
-        values = dict(attrs)
-        lang = values.get("lang") or ""
-        skipped = self._skipped() or tag in ("script", "style") or lang.startswith("en")
-        if not skipped:
-            self.words.extend(values[name] for name in READ_ATTRIBUTES if values.get(name))
-            if tag == "input" and values.get("type") in ("submit", "button"):
-                self.words.append(values.get("value") or "")
-        if tag not in self.VOID:
-            self.stack.append(skipped)
-
-    def handle_endtag(self, tag):
-        if tag not in self.VOID and self.stack:
-            self.stack.pop()
-
-    def handle_data(self, data):
-        if not self._skipped() and data.strip():
-            self.words.append(data)
-
-
 def english_on(page) -> list[str]:
-    parser = _Words()
-    parser.feed(page.content())
-    found = []
-    for text in [page.title(), *parser.words]:
-        if english_words(text):
-            found.append(" ".join(text.split()))
-    return found
+    return english_texts([page.title(), *words_outside_english(page.content())])
 
 
 def assert_in_spanish(page, *, javascript: bool) -> None:
