@@ -23,6 +23,17 @@ AT_RISK_ANSWERS: dict[str, Any] = {
     "safe_device": True,
 }
 
+# What someone like Bruce the builder ticks on the seven question pages, by value.
+BRUCE: dict[str, list[str]] = {
+    "devices": ["android"],
+    "confidence": ["1"],
+    "habits": ["not_sure"],
+    "visibility": ["public"],
+    "worries": ["scammers", "thieves"],
+    "time": ["10"],
+    "starting-point": ["unsure"],
+}
+
 
 def make_plan(answers: dict[str, Any] | None = None, **kwargs: Any) -> Plan:
     profile = profile_from_answers(dict(answers or ANSWERS))

@@ -12,6 +12,7 @@ from personas.catalogue import get_catalogue
 from personas.matching import rank
 from personas.profile import profile_from_answers
 from personas.questions import build_questions
+from tests.factories import BRUCE
 
 pytestmark = pytest.mark.django_db
 
@@ -19,16 +20,6 @@ QUESTIONS = build_questions(get_catalogue())
 SLUGS = [q.slug for q in QUESTIONS]
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
-# What someone like Bruce the builder would answer: seven questions.
-BRUCE = {
-    "devices": ["android"],
-    "confidence": ["1"],
-    "habits": ["not_sure"],
-    "visibility": ["public"],
-    "worries": ["scammers", "thieves"],
-    "time": ["10"],
-    "starting-point": ["unsure"],
-}
 # Someone whose partner is a worry: nine questions.
 WITH_PARTNER = {
     "devices": ["iphone", "shared_computer"],

@@ -4,19 +4,10 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.axe import assert_accessible
+from tests.factories import BRUCE
 
 pytestmark = pytest.mark.e2e
 
-# What someone like Bruce the builder would answer: seven questions.
-BRUCE = {
-    "devices": ["android"],
-    "confidence": ["1"],
-    "habits": ["not_sure"],
-    "visibility": ["public"],
-    "worries": ["scammers", "thieves"],
-    "time": ["10"],
-    "starting-point": ["unsure"],
-}
 # Someone whose partner is a worry: nine questions, the last two about safety.
 WITH_PARTNER = {
     "devices": ["iphone", "windows"],

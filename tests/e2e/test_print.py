@@ -8,7 +8,7 @@ from pypdf import PdfReader
 
 from plans import services
 from plans.catalogue import get_catalogue
-from tests.e2e.contexts import new_context
+from tests.e2e.contexts import new_context, printed_pdf
 from tests.test_pdf_fridge import LONGEST_SEASON
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -25,21 +25,7 @@ def test_print_my_plan_gives_one_fridge_page_then_the_seasons_weeks(
     page = context.new_page()
     page.goto(f"/p/{plan.key}/")
     page.get_by_label("No, show every step in full").check()
-    printed = []
-
-    def keep_a_copy(route):  # the browser's own request, read on its way back
-        answer = route.fetch()
-        printed.append((answer.headers["content-type"], answer.body()))
-        route.fulfill(response=answer)
-
-    page.route("**/plan.pdf?*", keep_a_copy)
-    page.get_by_role("button", name="Print my plan").click()
-    for _ in range(150):  # up to 15 s for the PDF to be drawn
-        if printed:
-            break
-        page.wait_for_timeout(100)
-    assert printed, "no PDF came back"
-    content_type, body = printed[0]
+    content_type, body = printed_pdf(page, "Print my plan")
     assert content_type == "application/pdf"
     reader = PdfReader(io.BytesIO(body))
     first = " ".join(reader.pages[0].extract_text().split())

@@ -17,21 +17,11 @@ from pypdf import PdfReader
 from plans.catalogue import get_catalogue
 from plans.models import Plan
 from tests.e2e.axe import assert_accessible
+from tests.e2e.contexts import printed_pdf
+from tests.factories import BRUCE
 from tests.helpers import english_texts, english_words, words_outside_english
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-# A builder's answers (tests/e2e/test_assessment.py's Bruce), by value.
-ANSWERS = {
-    "devices": ["android"],
-    "confidence": ["1"],
-    "habits": ["not_sure"],
-    "visibility": ["public"],
-    "worries": ["scammers", "thieves"],
-    "time": ["10"],
-    "starting-point": ["unsure"],
-}
 
 
 def english_on(page) -> list[str]:
@@ -47,21 +37,9 @@ def assert_in_spanish(page, *, javascript: bool) -> None:
 
 
 def printed_plan(page) -> str:
-    printed = []
-
-    def keep_a_copy(route):  # the browser's own request, read on its way back
-        answer = route.fetch()
-        printed.append(answer.body())
-        route.fulfill(response=answer)
-
-    page.route("**/plan.pdf?*", keep_a_copy)
-    page.get_by_role("button", name="Imprimir mi plan").click()
-    for _ in range(200):  # up to 20 s for the PDF to be drawn
-        if printed:
-            break
-        page.wait_for_timeout(100)
-    assert printed, "no PDF came back"
-    reader = PdfReader(io.BytesIO(printed[0]))
+    content_type, body = printed_pdf(page, "Imprimir mi plan")
+    assert content_type == "application/pdf"
+    reader = PdfReader(io.BytesIO(body))
     return " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
 
 
@@ -86,7 +64,7 @@ def test_a_spanish_speaker_goes_from_the_landing_page_to_a_ticked_plan(
     assert_in_spanish(page, javascript=javascript)
     page.get_by_role("link", name="Empezar", exact=True).click()
 
-    for number, (slug, values) in enumerate(ANSWERS.items(), start=1):
+    for number, (slug, values) in enumerate(BRUCE.items(), start=1):
         page.wait_for_url(f"**/start/{slug}/")
         expect(page.locator(".progress")).to_have_text(f"Pregunta {number} de 7")
         assert_in_spanish(page, javascript=javascript and number in (1, 4))
