@@ -359,9 +359,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# --- Language and time ----------------------------------------------------
-
-# Languages, their files and the time zone: config/settings_i18n.py.
+# --- Language and time: languages, their files, the time zone --------------
 from config.settings_i18n import *  # noqa: E402, F403
 
 # --- Logging --------------------------------------------------------------
