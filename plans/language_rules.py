@@ -18,7 +18,7 @@ from textstat.textstat import textstatistics
 from personas import catalogue_languages as persona_languages
 from personas.catalogue import PersonaCatalogue
 from personas.languages import SOURCE_LANGUAGE
-from plans import catalogue_languages, regions
+from plans import catalogue_languages, regions, translation_sources
 from plans.catalogue import Step, StepCatalogue
 from plans.content_rules import Problem, check_numbers_and_placeholders, step_texts
 
@@ -117,13 +117,45 @@ def _check_text(rules: LanguageRules, where: str, field: str, text: str) -> list
     return problems
 
 
+# 26, 4,000, 0800 733 843 (three numbers), 10.5: digits with the marks between them,
+# compared without the marks (Spanish may write 4.000 and 10,5).
+NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def _numbers(text: str) -> list[str]:
+    return sorted(re.sub(r"[.,]", "", n) for n in NUMBER_RE.findall(text))
+
+
+def check_numbers_kept(english: StepCatalogue, steps: StepCatalogue) -> list[Problem]:
+    """A translated step text says every number its English says, and no other:
+    a version, a minute count, a number to ring or a step's numbering."""
+    problems = []
+    for slug, step in steps.steps.items():
+        original = english.steps[slug]
+        where = f"{step.language}/steps/{step.category}.yaml: step '{slug}'"
+        for field in catalogue_languages.step_fields(original):
+            if field in step.fallback:
+                continue
+            before = _numbers(translation_sources.english_text(original, field))
+            after = _numbers(translation_sources.english_text(step, field))
+            if before != after:
+                problems.append(
+                    Problem(where, field, f"has the numbers {after}, the English {before}")
+                )
+    return problems
+
+
 def check_language(
-    language: str, steps: StepCatalogue, personas: PersonaCatalogue
+    language: str,
+    steps: StepCatalogue,
+    personas: PersonaCatalogue,
+    english: StepCatalogue | None = None,
 ) -> list[Problem]:
-    """The translated texts of one language against that language's rules."""
+    """The translated texts of one language against that language's rules (and,
+    given the English catalogue, against its numbers)."""
     rules = rules_for(language)
     default = regions.get_regions(language).get(None)
-    problems = []
+    problems = check_numbers_kept(english, steps) if english is not None else []
     for step in steps.steps.values():
         if step.retired:
             continue
@@ -164,7 +196,7 @@ def check_languages(steps: StepCatalogue, personas: PersonaCatalogue) -> list[Pr
     return [
         problem
         for code, (translated_steps, translated_personas) in translate_all(steps, personas).items()
-        for problem in check_language(code, translated_steps, translated_personas)
+        for problem in check_language(code, translated_steps, translated_personas, steps)
     ]
 
 

@@ -259,3 +259,24 @@ def test_translation_status_lists_the_texts_to_check(tmp_path, capsys, monkeypat
     out = capsys.readouterr().out
     assert "  step texts whose English changed since: 1\n    check: phone-screen-lock title" in out
     assert "(then: manage.py translation stamp es)" in out
+
+
+def test_a_spanish_text_that_changes_a_number_is_a_problem(tmp_path):
+    content = _copy_content(tmp_path)
+    _edit(
+        content / SPANISH_STEPS,
+        "Escribe un código de seis números",
+        "Escribe un código de 4 números",
+    )
+    english = step_catalogue.load(content)
+    problems = language_rules.check_numbers_kept(english, _translate(content))
+    assert [(p.field, p.reason) for p in problems] == [
+        (
+            "platforms.iphone.how",
+            "has the numbers ['1', '2', '3', '4', '4', '5', '6'], "
+            "the English ['1', '2', '3', '4', '5', '6']",
+        )
+    ]
+    # The real Spanish keeps every number of the English.
+    real = step_catalogue.load()
+    assert language_rules.check_numbers_kept(real, catalogue_languages.translate(real, "es")) == []

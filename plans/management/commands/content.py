@@ -36,7 +36,9 @@ class Command(BaseCommand):
         counts = summary(steps, personas)
         languages: dict[str, str] = {}
         for code, (translated_steps, translated_personas) in translations.items():
-            problems += language_rules.check_language(code, translated_steps, translated_personas)
+            problems += language_rules.check_language(
+                code, translated_steps, translated_personas, steps
+            )
             done, total = language_rules.total(
                 language_rules.content_counts(translated_steps, translated_personas, code)
             )
