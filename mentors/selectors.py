@@ -16,13 +16,13 @@ from django.utils.translation import gettext_lazy
 from mentors.models import MentorProfile, Mentorship, Nudge
 from mentors.services import mentorship_next_nudge_at
 from plans.catalogue import Step, get_catalogue
+from plans.lowkey import PRIVATE_STEP_TITLE
 from plans.models import Plan, PlanStep
 from plans.regions import localise
 
 PRIVATE_CATEGORIES = frozenset({"at-home"})
 PRIVATE_SLUGS = frozenset({"checkup-who-has-access"})
-# Shown to the helper, in the helper's language.
-PRIVATE_STEP_TITLE = gettext_lazy("A private step")
+# Shown to the helper, in the helper's language (the title is low-key mode's own).
 PRIVATE_STEP_SCRIPT = gettext_lazy(
     '"How are you getting on? No need to tell me the details. I am here if you want a hand."'
 )
@@ -69,7 +69,7 @@ def _shared_person(mentorship: Mentorship) -> SharedPerson:
     for row in rows:
         if row.status == PlanStep.Status.DONE:
             step = catalogue.step(row.slug)
-            done_titles.append(str(PRIVATE_STEP_TITLE) if _is_private(step) else step.title)
+            done_titles.append(_(PRIVATE_STEP_TITLE) if _is_private(step) else step.title)
     title, script = None, ""
     if current is not None:
         plan = mentorship.plan
@@ -79,7 +79,7 @@ def _shared_person(mentorship: Mentorship) -> SharedPerson:
             adversaries=plan.profile.get("adversaries") or (),
         )
         if _is_private(step):
-            title, script = str(PRIVATE_STEP_TITLE), str(PRIVATE_STEP_SCRIPT)
+            title, script = _(PRIVATE_STEP_TITLE), str(PRIVATE_STEP_SCRIPT)
         else:
             title, script = step.title, step.mentor_script
     invite_label = mentorship.invite.label if mentorship.invite else ""
